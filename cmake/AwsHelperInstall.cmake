@@ -1,0 +1,27 @@
+# Install rules and the package config: find_package(aws_cpp_helper) then gives the same
+# aws_helper:: targets and the aws_helper_add_service() function as the build tree.
+include(CMakePackageConfigHelpers)
+
+get_property(layers GLOBAL PROPERTY AWS_HELPER_LAYERS)
+install(TARGETS ${layers} aws_helper_all EXPORT aws_cpp_helperTargets
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/aws_helper DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
+        FILES_MATCHING PATTERN "*.hpp")
+install(FILES ${PROJECT_BINARY_DIR}/include/aws_helper/version.hpp
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/aws_helper)
+
+set(config_dir ${CMAKE_INSTALL_LIBDIR}/cmake/aws_cpp_helper)
+install(EXPORT aws_cpp_helperTargets NAMESPACE aws_helper:: DESTINATION ${config_dir})
+configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/aws_cpp_helperConfig.cmake.in
+                              ${PROJECT_BINARY_DIR}/aws_cpp_helperConfig.cmake
+                              INSTALL_DESTINATION ${config_dir})
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/aws_cpp_helperConfigVersion.cmake
+                                 COMPATIBILITY SameMinorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/aws_cpp_helperConfig.cmake
+              ${PROJECT_BINARY_DIR}/aws_cpp_helperConfigVersion.cmake
+              ${PROJECT_SOURCE_DIR}/cmake/AwsHelperDependencies.cmake
+              ${PROJECT_SOURCE_DIR}/cmake/AwsHelperService.cmake
+              ${PROJECT_SOURCE_DIR}/cmake/AwsHelperPackage.cmake
+        DESTINATION ${config_dir})

@@ -1,0 +1,52 @@
+// One executable per service: `bootstrap`.
+//
+// aws_helper_add_service() (CMake) finds the service's handlers by folder convention and
+// generates the ServiceDefinition and main() that call service_main(). The handler to serve is
+// `_HANDLER` or the first argument, e.g. `lambda:generate-route`:
+//
+//   bootstrap                            serve _HANDLER through the Runtime API
+//   bootstrap lambda:generate-route      serve that handler through the Runtime API
+//   bootstrap handlers                   list the handlers this binary holds
+//   bootstrap invoke lambda:x [--event f] run one handler once, locally, on an event file
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <aws_helper/lambda.hpp>
+#include <aws_helper/runtime.hpp>
+
+namespace aws_helper {
+
+// A standalone Lambda found at src/lambda/<name>/main.cpp.
+struct LambdaEntry {
+  std::string_view name;        // "generate-route"
+  std::string_view class_name;  // "GenerateRouteLambda"
+  std::string_view source;      // "src/lambda/generate-route/main.cpp"
+  std::unique_ptr<Lambda> (*make)();
+};
+
+struct ServiceDefinition {
+  std::string_view name;
+  std::span<const LambdaEntry> lambdas;
+};
+
+// Every handler name the service answers to, sorted (e.g. "lambda:generate-route").
+[[nodiscard]] std::vector<std::string> handler_names(const ServiceDefinition& service);
+
+// The Runtime API handler for `handler`, or nullopt when the service has no such handler.
+[[nodiscard]] std::optional<runtime::Handler> find_handler(const ServiceDefinition& service,
+                                                           std::string_view handler);
+
+// The Runtime API handler that runs a standalone Lambda: one fresh instance per invocation,
+// the reply is the envelope.
+[[nodiscard]] runtime::Handler lambda_handler(const LambdaEntry& entry);
+
+// The bootstrap's main(); see the file comment for the commands.
+int service_main(int argc, char** argv, const ServiceDefinition& service);
+
+}  // namespace aws_helper

@@ -1,0 +1,28 @@
+#include <new>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include <aws_helper/error.hpp>
+
+namespace aws_helper {
+
+std::string error_type_of(const std::exception& error) {
+  // Most specific first; the names are part of the wire format, so they are spelled out here
+  // rather than taken from typeid (whose output is compiler-specific).
+  if (const auto* framework = dynamic_cast<const Error*>(&error)) return framework->error_type();
+  if (dynamic_cast<const nlohmann::json::exception*>(&error) != nullptr) return "JSONError";
+  if (dynamic_cast<const std::invalid_argument*>(&error) != nullptr) return "InvalidArgument";
+  if (dynamic_cast<const std::out_of_range*>(&error) != nullptr) return "OutOfRange";
+  if (dynamic_cast<const std::length_error*>(&error) != nullptr) return "LengthError";
+  if (dynamic_cast<const std::domain_error*>(&error) != nullptr) return "DomainError";
+  if (dynamic_cast<const std::logic_error*>(&error) != nullptr) return "LogicError";
+  if (dynamic_cast<const std::range_error*>(&error) != nullptr) return "RangeError";
+  if (dynamic_cast<const std::overflow_error*>(&error) != nullptr) return "OverflowError";
+  if (dynamic_cast<const std::underflow_error*>(&error) != nullptr) return "UnderflowError";
+  if (dynamic_cast<const std::runtime_error*>(&error) != nullptr) return "RuntimeError";
+  if (dynamic_cast<const std::bad_alloc*>(&error) != nullptr) return "MemoryError";
+  return "Exception";
+}
+
+}  // namespace aws_helper

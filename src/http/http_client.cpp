@@ -1,0 +1,141 @@
+#include "http/http_client.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <mutex>
+
+#include <curl/curl.h>
+
+namespace aws_helper::http {
+
+namespace {
+
+// curl_global_init is not thread-safe; do it once, before the first handle.
+void global_init() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' ||
+                           text.back() == '\n')) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+size_t on_body(char* data, size_t size, size_t count, void* user) {
+  static_cast<std::string*>(user)->append(data, size * count);
+  return size * count;
+}
+
+size_t on_header(char* data, size_t size, size_t count, void* user) {
+  auto* headers = static_cast<Headers*>(user);
+  std::string_view line(data, size * count);
+  if (line.rfind("HTTP/", 0) == 0) {
+    headers->clear();  // a new status line (after 100-continue or a redirect) starts afresh
+  } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
+    headers->emplace_back(std::string(trim(line.substr(0, colon))),
+                          std::string(trim(line.substr(colon + 1))));
+  }
+  return size * count;
+}
+
+struct SlistDeleter {
+  void operator()(curl_slist* list) const noexcept { curl_slist_free_all(list); }
+};
+
+}  // namespace
+
+std::optional<std::string> find_header(const Headers& headers, std::string_view name) {
+  for (const auto& [key, value] : headers) {
+    if (iequals(key, name)) return value;
+  }
+  return std::nullopt;
+}
+
+struct Client::Impl {
+  CURL* handle = nullptr;
+  ~Impl() {
+    if (handle != nullptr) curl_easy_cleanup(handle);
+  }
+};
+
+Client::Client() : impl_(std::make_unique<Impl>()) {
+  global_init();
+  impl_->handle = curl_easy_init();
+  if (impl_->handle == nullptr) throw TransportError("curl_easy_init failed", false);
+}
+
+Client::~Client() = default;
+Client::Client(Client&&) noexcept = default;
+Client& Client::operator=(Client&&) noexcept = default;
+
+Response Client::send(const Request& request) {
+  CURL* curl = impl_->handle;
+  curl_easy_reset(curl);  // keeps the connection cache, clears per-request options
+
+  Response response;
+  std::unique_ptr<curl_slist, SlistDeleter> header_list;
+  for (const auto& [key, value] : request.headers) {
+    std::string line = key + ": " + value;
+    if (value.empty()) line = key + ";";  // curl's syntax for a header with an empty value
+    curl_slist* appended = curl_slist_append(header_list.get(), line.c_str());
+    if (appended == nullptr) throw TransportError("out of memory building headers", false);
+    static_cast<void>(header_list.release());
+    header_list.reset(appended);
+  }
+  // curl adds "Expect: 100-continue" to large POSTs, costing a round trip; nobody here needs it.
+  if (!find_header(request.headers, "Expect")) {
+    curl_slist* appended = curl_slist_append(header_list.get(), "Expect:");
+    if (appended != nullptr) {
+      static_cast<void>(header_list.release());
+      header_list.reset(appended);
+    }
+  }
+
+  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, header_list.get());
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(request.connect_timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+
+  if (request.method == "GET") {
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+  } else if (request.method == "HEAD") {
+    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  } else {
+    if (request.method != "POST") {
+      curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    }
+    curl_easy_setopt(curl, CURLOPT_POST, 1L);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.size()));
+  }
+
+  CURLcode code = curl_easy_perform(curl);
+  if (code != CURLE_OK) {
+    throw TransportError(
+        request.method + " " + request.url + " failed: " + curl_easy_strerror(code),
+        code == CURLE_OPERATION_TIMEDOUT);
+  }
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+  return response;
+}
+
+}  // namespace aws_helper::http

@@ -1,0 +1,67 @@
+#include <aws_helper/error.hpp>
+#include <aws_helper/lambda.hpp>
+
+namespace aws_helper {
+
+namespace {
+
+// The state check of an entry point: a usable database name. Whether it is active in
+// core.states is StateValidator's job (MongoDB layer).
+void validate_state(const std::string& state) {
+  check_state_name(state);
+}
+
+Session session_from_event(const Json& event, bool requires_state) {
+  auto it = event.find("session");
+  bool present = it != event.end() && !it->is_null();
+  if (present && !it->is_object()) throw ValueError("'session' must be an object");
+  if (requires_state) {
+    if (!present) throw ValueError("'session' with 'state' is required in the event");
+    auto state = it->find("state");
+    if (state == it->end() || state->is_null() ||
+        (state->is_string() && state->get_ref<const std::string&>().empty())) {
+      throw ValueError("'session' with 'state' is required in the event");
+    }
+  }
+  Session session = present ? Session::from_json(*it) : Session{};
+  if (requires_state) validate_state(*session.state());
+  return session;
+}
+
+}  // namespace
+
+Json error_envelope(const std::exception& error) {
+  Json envelope = Json::object();
+  envelope["success"] = false;
+  envelope["error"] = error.what();
+  envelope["error_type"] = error_type_of(error);
+  return envelope;
+}
+
+Json run_lambda(Lambda& lambda, const Json& event, const runtime::InvocationContext& context,
+                std::string_view class_name) {
+  lambda.logger_ = Logger{std::string(class_name)};
+  lambda.context_ = context;
+  SessionScope scope{Session{}};
+  try {
+    if (!event.is_object()) throw ValueError("The event must be a JSON object");
+    lambda.event_ = event;
+    auto data = event.find("data");
+    lambda.data_ = data != event.end() ? *data : event;
+
+    set_session(session_from_event(event, lambda.requires_state()));
+    if (const Schema* schema = lambda.schema()) lambda.data_ = schema->validate(lambda.data_);
+    lambda.validate();
+    Json result = lambda.process();
+
+    Json envelope = Json::object();
+    envelope["success"] = true;
+    envelope["data"] = std::move(result);
+    return envelope;
+  } catch (const std::exception& error) {
+    lambda.logger_.error("Error in Lambda execution: {}", error.what());
+    return error_envelope(error);
+  }
+}
+
+}  // namespace aws_helper

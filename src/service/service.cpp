@@ -1,0 +1,198 @@
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <random>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+
+#include <aws_helper/env.hpp>
+#include <aws_helper/log.hpp>
+#include <aws_helper/service.hpp>
+#include <aws_helper/version.hpp>
+
+namespace aws_helper {
+
+namespace {
+
+constexpr std::string_view kLambdaPrefix = "lambda:";
+
+const Logger& logger() {
+  static const Logger instance{"aws_helper.service"};
+  return instance;
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view separator) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += separator;
+    out += item;
+  }
+  return out;
+}
+
+std::string unknown_handler_message(const ServiceDefinition& service, std::string_view handler) {
+  auto known = handler_names(service);
+  return fmt::format("Unknown handler '{}'. Known handlers: {}", handler,
+                     known.empty() ? "(none)" : join(known, ", "));
+}
+
+std::string read_event(const std::string& path) {
+  if (path.empty()) return "{}";
+  if (path == "-") {
+    return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigurationError("Cannot read the event file '" + path + "'");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string local_request_id() {
+  std::random_device device;
+  return fmt::format("local-{:08x}{:08x}", device(), device());
+}
+
+// Log lines go to stderr during a local invocation, so stdout holds only the reply.
+void stderr_sink(std::string_view line, void* /*user*/) {
+  std::fwrite(line.data(), 1, line.size(), stderr);
+  std::fputc('\n', stderr);
+}
+
+int invoke_locally(const ServiceDefinition& service, const std::string& name,
+                   const std::string& event_path) {
+  auto handler = find_handler(service, name);
+  if (!handler) {
+    std::cerr << unknown_handler_message(service, name) << "\n";
+    return 2;
+  }
+  runtime::InvocationRequest request;
+  try {
+    request.payload = read_event(event_path);
+  } catch (const std::exception& error) {
+    std::cerr << error.what() << "\n";
+    return 2;
+  }
+  long long timeout_s = 300;
+  if (auto configured = get_env("AWS_LAMBDA_FUNCTION_TIMEOUT")) {
+    try {
+      timeout_s = std::stoll(*configured);
+    } catch (const std::exception&) {  // keep the default
+    }
+  }
+  request.context.request_id = local_request_id();
+  request.context.deadline = std::chrono::system_clock::now() + std::chrono::seconds(timeout_s);
+  request.context.function_arn =
+      fmt::format("arn:aws:lambda:local:000000000000:function:{}", service.name);
+  log::set_sink(stderr_sink, nullptr);
+  runtime::InvocationResult result = runtime::invoke_once(*handler, request);
+  log::set_sink(nullptr, nullptr);
+  if (result.ok) {
+    std::cout << result.payload << std::endl;
+    return 0;
+  }
+  std::cout << runtime::error_payload(result.error_type, result.error_message) << std::endl;
+  return 1;
+}
+
+int serve(const ServiceDefinition& service, std::string handler_name) {
+  if (handler_name.empty()) handler_name = get_env_or("_HANDLER", "");
+  runtime::RunOptions options;
+  if (!get_env("AWS_LAMBDA_RUNTIME_API")) {
+    std::cerr << "AWS_LAMBDA_RUNTIME_API is not set: this serves a handler through the Lambda "
+                 "Runtime API.\nRun it under Lambda or the emulator, or use `bootstrap invoke "
+              << (handler_name.empty() ? "<handler>" : handler_name)
+              << " --event event.json` to run it once locally.\nHandlers: "
+              << join(handler_names(service), ", ") << "\n";
+    return 2;
+  }
+  if (handler_name.empty()) {
+    runtime::report_init_error(
+        "Runtime.NoHandler",
+        "No handler given: set _HANDLER (the function's handler setting) or pass it as the "
+        "first argument. Known handlers: " +
+            join(handler_names(service), ", "));
+    return 1;
+  }
+  auto handler = find_handler(service, handler_name);
+  if (!handler) {
+    runtime::report_init_error("Runtime.UnknownHandler",
+                               unknown_handler_message(service, handler_name));
+    return 1;
+  }
+  return runtime::run(*handler, options);
+}
+
+}  // namespace
+
+std::vector<std::string> handler_names(const ServiceDefinition& service) {
+  std::vector<std::string> names;
+  for (const auto& entry : service.lambdas) {
+    names.push_back(std::string(kLambdaPrefix) + std::string(entry.name));
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+runtime::Handler lambda_handler(const LambdaEntry& entry) {
+  return [&entry](const runtime::InvocationRequest& request) -> std::string {
+    Json event;
+    std::unique_ptr<Lambda> lambda;
+    try {
+      event = parse_json(request.payload, "The event");
+      lambda = entry.make();
+    } catch (const std::exception& error) {
+      logger().error("Error in Lambda execution: {}", error.what());
+      return dump_json(error_envelope(error));
+    }
+    return dump_json(run_lambda(*lambda, event, request.context, entry.class_name));
+  };
+}
+
+std::optional<runtime::Handler> find_handler(const ServiceDefinition& service,
+                                             std::string_view handler) {
+  if (handler.substr(0, kLambdaPrefix.size()) == kLambdaPrefix) {
+    auto name = handler.substr(kLambdaPrefix.size());
+    for (const auto& entry : service.lambdas) {
+      if (entry.name == name) return lambda_handler(entry);
+    }
+  }
+  return std::nullopt;
+}
+
+int service_main(int argc, char** argv, const ServiceDefinition& service) {
+  CLI::App app{fmt::format("{}: AWS Lambda bootstrap built with aws-cpp-helper", service.name)};
+  app.set_version_flag("--version", std::string(kVersion));
+  app.require_subcommand(0, 1);
+
+  std::string handler_name;
+  app.add_option("handler", handler_name,
+                 "Handler to serve through the Runtime API (default: $_HANDLER), e.g. "
+                 "lambda:generate-route");
+
+  auto* list = app.add_subcommand("handlers", "List the handlers of this service");
+
+  std::string invoke_name;
+  std::string event_path;
+  auto* invoke = app.add_subcommand("invoke", "Run one handler once, locally, and print its reply");
+  invoke->add_option("handler", invoke_name, "Handler, e.g. lambda:generate-route")->required();
+  invoke->add_option("-e,--event", event_path, "Event file ('-' for stdin; default: {})");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error);
+  }
+
+  if (*list) {
+    for (const auto& name : handler_names(service)) std::cout << name << "\n";
+    return 0;
+  }
+  if (*invoke) return invoke_locally(service, invoke_name, event_path);
+  return serve(service, handler_name);
+}
+
+}  // namespace aws_helper
