@@ -1,0 +1,168 @@
+#include <gtest/gtest.h>
+
+#include <aws_helper/lambda.hpp>
+
+namespace aws_helper {
+namespace {
+
+runtime::InvocationContext test_context() {
+  runtime::InvocationContext context;
+  context.request_id = "req-1";
+  context.deadline = std::chrono::system_clock::now() + std::chrono::seconds(3);
+  return context;
+}
+
+// Returns what it saw, so the tests can check what the framework handed it.
+class EchoLambda : public Lambda {
+ public:
+  Json process() override {
+    return {{"data", data()},
+            {"session", get_session().to_json()},
+            {"request_id", context().request_id}};
+  }
+};
+
+class StatelessLambda : public EchoLambda {
+ public:
+  [[nodiscard]] bool requires_state() const override { return false; }
+};
+
+TEST(LambdaTest, SuccessEnvelopeWithData) {
+  EchoLambda lambda;
+  Json reply =
+      run_lambda(lambda, {{"session", {{"state", "ohio"}}}, {"data", {{"x", 1}}}}, test_context());
+  EXPECT_EQ(reply["success"], true);
+  EXPECT_EQ(reply["data"]["data"], (Json{{"x", 1}}));
+  EXPECT_EQ(reply["data"]["session"], (Json{{"state", "ohio"}}));
+  EXPECT_EQ(reply["data"]["request_id"], "req-1");
+  EXPECT_EQ(reply.size(), 2u);
+}
+
+TEST(LambdaTest, WholeEventIsDataWithoutDataKey) {
+  EchoLambda lambda;
+  Json event = {{"session", {{"state", "ohio"}}}, {"x", 1}};
+  Json reply = run_lambda(lambda, event, test_context());
+  EXPECT_EQ(reply["data"]["data"], event);
+}
+
+TEST(LambdaTest, MissingStateIsErrorEnvelope) {
+  for (const Json& event : {Json{{"data", {}}}, Json{{"session", {}}, {"data", {}}},
+                            Json{{"session", {{"state", ""}}}}, Json{{"session", nullptr}}}) {
+    EchoLambda lambda;
+    Json reply = run_lambda(lambda, event, test_context());
+    EXPECT_EQ(reply, (Json{{"success", false},
+                           {"error", "'session' with 'state' is required in the event"},
+                           {"error_type", "ValueError"}}))
+        << event.dump();
+  }
+}
+
+TEST(LambdaTest, InvalidStateNameIsRefused) {
+  EchoLambda lambda;
+  Json reply = run_lambda(lambda, {{"session", {{"state", "admin"}}}}, test_context());
+  EXPECT_EQ(reply["success"], false);
+  EXPECT_EQ(reply["error_type"], "InvalidStateError");
+}
+
+TEST(LambdaTest, StatelessLambdaTakesOptionalSessionAsGiven) {
+  StatelessLambda lambda;
+  EXPECT_EQ(run_lambda(lambda, {{"a", 1}}, test_context())["data"]["session"], Json::object());
+  Json reply =
+      run_lambda(lambda, {{"session", {{"user", {{"id", 7}, {"password", "x"}}}}}, {"data", 1}},
+                 test_context());
+  EXPECT_EQ(reply["data"]["session"], (Json{{"user", {{"id", 7}}}}));
+}
+
+TEST(LambdaTest, NonObjectSessionOrEventIsValueError) {
+  StatelessLambda lambda;
+  EXPECT_EQ(run_lambda(lambda, {{"session", "ohio"}}, test_context())["error"],
+            "'session' must be an object");
+  EXPECT_EQ(run_lambda(lambda, Json::array(), test_context())["error"],
+            "The event must be a JSON object");
+  EXPECT_EQ(run_lambda(lambda, {{"session", {{"state", 5}}}}, test_context())["error"],
+            "'session.state' must be a string");
+}
+
+TEST(LambdaTest, SessionDoesNotOutliveTheInvocation) {
+  set_session(Session{"before", std::nullopt});
+  EchoLambda lambda;
+  (void)run_lambda(lambda, {{"session", {{"state", "ohio"}}}}, test_context());
+  EXPECT_EQ(get_session().state(), "before");
+  set_session(Session{});
+}
+
+class ValidatingLambda : public Lambda {
+ public:
+  void validate() override {
+    if (!data().contains("id")) throw ValueError("'id' is required");
+  }
+  Json process() override { return "ok"; }
+};
+
+TEST(LambdaTest, ValidateErrorBecomesEnvelope) {
+  ValidatingLambda lambda;
+  Json reply = run_lambda(lambda, {{"session", {{"state", "ohio"}}}, {"data", {}}}, test_context());
+  EXPECT_EQ(
+      reply,
+      (Json{{"success", false}, {"error", "'id' is required"}, {"error_type", "ValueError"}}));
+}
+
+class Throwing : public Lambda {
+ public:
+  [[nodiscard]] bool requires_state() const override { return false; }
+  Json process() override {
+    if (data() == "std") throw std::out_of_range("index 9");
+    throw 42;
+  }
+};
+
+TEST(LambdaTest, StandardExceptionBecomesEnvelope) {
+  Throwing lambda;
+  EXPECT_EQ(run_lambda(lambda, {{"data", "std"}}, test_context()),
+            (Json{{"success", false}, {"error", "index 9"}, {"error_type", "OutOfRange"}}));
+}
+
+TEST(LambdaTest, NonStandardExceptionReachesTheRuntimeLoop) {
+  Throwing lambda;
+  EXPECT_THROW((void)run_lambda(lambda, {{"data", "int"}}, test_context()), int);
+}
+
+class NameSchema : public Schema {
+ public:
+  [[nodiscard]] Json validate(const Json& data) const override {
+    if (!data.contains("name") || !data["name"].is_string()) {
+      throw ValueError("name: field required");
+    }
+    return {{"name", data["name"]}, {"count", data.value("count", 1)}};
+  }
+};
+
+class SchemaLambda : public Lambda {
+ public:
+  [[nodiscard]] bool requires_state() const override { return false; }
+  [[nodiscard]] const Schema* schema() const override { return &schema_; }
+  void validate() override { validated_with = data(); }
+  Json process() override { return data(); }
+  Json validated_with;
+
+ private:
+  NameSchema schema_;
+};
+
+TEST(LambdaTest, SchemaNormalisesDataBeforeValidate) {
+  SchemaLambda lambda;
+  Json reply = run_lambda(lambda, {{"data", {{"name", "n"}, {"extra", true}}}}, test_context());
+  EXPECT_EQ(reply["data"], (Json{{"name", "n"}, {"count", 1}}));
+  EXPECT_EQ(lambda.validated_with, (Json{{"name", "n"}, {"count", 1}}));
+}
+
+TEST(LambdaTest, SchemaFailureIsErrorEnvelope) {
+  SchemaLambda lambda;
+  Json reply = run_lambda(lambda, {{"data", {{"count", 2}}}}, test_context());
+  EXPECT_EQ(reply["error"], "name: field required");
+  EXPECT_EQ(reply["error_type"], "ValueError");
+  EXPECT_TRUE(lambda.validated_with.is_null());
+}
+
+}  // namespace
+}  // namespace aws_helper
