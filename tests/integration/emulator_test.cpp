@@ -1,0 +1,188 @@
+// End to end: a real bootstrap under the real Runtime Interface Emulator.
+#include "support/emulator.hpp"
+
+#include <gtest/gtest.h>
+
+#include <aws_helper/json.hpp>
+
+namespace aws_helper {
+namespace {
+
+using testing::Emulator;
+
+Json invoke_json(const Emulator& emulator, const std::string& payload,
+                 const httplib::Headers& headers = {}) {
+  auto reply = emulator.invoke(payload, headers);
+  EXPECT_EQ(reply.status, 200) << reply.body;
+  return Json::parse(reply.body);
+}
+
+TEST(EmulatorTest, SuccessEnvelopeWithSession) {
+  Emulator emulator(TEST_SERVICE_BOOTSTRAP, "lambda:stateful");
+  Json reply = invoke_json(emulator, R"({"session":{"state":"connecticut"},"data":{"n":1}})");
+  EXPECT_EQ(reply,
+            (Json{{"success", true}, {"data", {{"state", "connecticut"}, {"data", {{"n", 1}}}}}}));
+}
+
+TEST(EmulatorTest, MissingSessionIsAnErrorEnvelope) {
+  Emulator emulator(TEST_SERVICE_BOOTSTRAP, "lambda:stateful");
+  Json reply = invoke_json(emulator, R"({"data":{"n":1}})");
+  EXPECT_EQ(reply, (Json{{"success", false},
+                         {"error", "'session' with 'state' is required in the event"},
+                         {"error_type", "ValueError"}}));
+}
+
+TEST(EmulatorTest, MalformedEventIsAnErrorEnvelope) {
+  Emulator emulator(TEST_SERVICE_BOOTSTRAP, "lambda:stateful");
+  Json reply = invoke_json(emulator, "{\"session\":");
+  EXPECT_EQ(reply["success"], false);
+  EXPECT_EQ(reply["error_type"], "ValueError");
+  // and the process is still serving
+  EXPECT_EQ(invoke_json(emulator, R"({"session":{"state":"ohio"}})")["success"], true);
+}
+
+TEST(EmulatorTest, StdExceptionIsAnEnvelopeAndTheNextInvocationSucceeds) {
+  Emulator emulator(TEST_SERVICE_BOOTSTRAP, "lambda:throw-std");
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(invoke_json(emulator, "{}"),
+              (Json{{"success", false}, {"error", "kaboom"}, {"error_type", "RuntimeError"}}));
+  }
+}
+
+TEST(EmulatorTest, NonStandardExceptionIsARuntimeErrorAndTheProcessGoesOn) {
+  Emulator emulator(TEST_SERVICE_BOOTSTRAP, "lambda:throw-int");
+  Json error = invoke_json(emulator, "{}");
+  EXPECT_EQ(error["errorType"], "UnknownException");
+  EXPECT_EQ(error["stackTrace"], Json::array());
+  EXPECT_EQ(invoke_json(emulator, R"({"data":{"throw":false}})"),
+            (Json{{"success", true}, {"data", "no throw"}}));
+  // One bootstrap served both: the emulator started the runtime once.
+  EXPECT_EQ(emulator.output().find("exited"), std::string::npos) << emulator.output();
+}
+
+TEST(EmulatorTest, ReplyOverSixMegabytesIsAnErrorNotACrash) {
+  Emulator emulator(TEST_SERVICE_BOOTSTRAP, "lambda:big-reply");
+  Json error = invoke_json(emulator, R"({"bytes":7000000})");
+  EXPECT_EQ(error["errorType"], "Function.ResponseSizeTooLarge");
+  EXPECT_EQ(invoke_json(emulator, R"({"bytes":5})"), (Json{{"success", true}, {"data", "xxxxx"}}));
+  EXPECT_NE(emulator.output().find("exceeded maximum allowed payload size"), std::string::npos);
+}
+
+TEST(EmulatorTest, ReplyJustUnderTheLimitIsDelivered) {
+  Emulator emulator(TEST_SERVICE_BOOTSTRAP, "lambda:big-reply");
+  // envelope overhead is 26 bytes: {"success":true,"data":"..."}
+  auto reply = emulator.invoke(R"({"bytes":6000000})");
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body.size(), 6000000u + 26u);
+}
+
+// The emulator runs a no-op tracer: it never sends Lambda-Runtime-Trace-Id, whatever the caller
+// sends. What can be seen end to end is that the variable follows the invocation: a stale value
+// inherited from the environment is cleared. That a trace id Lambda does send reaches both the
+// context and _X_AMZN_TRACE_ID is covered against the fake Runtime API (tests/unit/runtime_test).
+TEST(EmulatorTest, TraceVariableFollowsTheInvocationNotTheEnvironment) {
+  Emulator emulator(TEST_SERVICE_BOOTSTRAP, "lambda:context-info",
+                    {{"_X_AMZN_TRACE_ID", "Root=1-stale-from-environment"}});
+  Json reply = invoke_json(emulator, "{}",
+                           {{"X-Amzn-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793"}});
+  EXPECT_EQ(reply["data"]["trace_id"], "");
+  EXPECT_TRUE(reply["data"]["trace_env"].is_null()) << reply.dump();
+}
+
+TEST(EmulatorTest, ContextCarriesEveryLambdaHeader) {
+  Emulator emulator(TEST_SERVICE_BOOTSTRAP, "lambda:context-info",
+                    {{"AWS_LAMBDA_FUNCTION_NAME", "orders"}});
+  // The emulator takes the client context base64-encoded, as the Invoke API does.
+  Json reply =
+      invoke_json(emulator, "{}",
+                  {{"X-Amzn-RequestId", "11111111-2222-3333-4444-555555555555"},
+                   {"X-Amz-Client-Context", "eyJjdXN0b20iOnsiYSI6MX19"},
+                   {"X-Amz-Cognito-Identity",
+                    R"({"cognitoIdentityId":"us-east-1:abc","cognitoIdentityPoolId":"p"})"},
+                   {"X-Amz-Tenant-Id", "tenant-42"}});
+  const Json& data = reply["data"];
+  EXPECT_EQ(data["request_id"], "11111111-2222-3333-4444-555555555555");
+  EXPECT_EQ(data["function_arn"], "arn:aws:lambda:us-east-1:012345678912:function:orders");
+  EXPECT_EQ(Json::parse(data["client_context"].get<std::string>()), (Json{{"custom", {{"a", 1}}}}));
+  EXPECT_NE(data["cognito_identity"].get<std::string>().find("us-east-1:abc"), std::string::npos)
+      << data.dump();
+  EXPECT_EQ(data["tenant_id"], "tenant-42");
+}
+
+TEST(EmulatorTest, RemainingTimeFollowsTheFunctionTimeout) {
+  Emulator emulator(TEST_SERVICE_BOOTSTRAP, "lambda:context-info",
+                    {{"AWS_LAMBDA_FUNCTION_TIMEOUT", "20"}});
+  Json reply = invoke_json(emulator, "{}");
+  auto remaining = reply["data"]["remaining_ms"].get<long long>();
+  EXPECT_GT(remaining, 18000);
+  EXPECT_LE(remaining, 20000);
+}
+
+TEST(EmulatorTest, SessionNeverLeaksBetweenInvocations) {
+  Emulator emulator(TEST_SERVICE_BOOTSTRAP, "lambda:context-info");
+  Json first =
+      invoke_json(emulator, R"({"session":{"state":"ohio","user":{"id":1,"password":"p"}}})");
+  EXPECT_EQ(first["data"]["session"], (Json{{"state", "ohio"}, {"user", {{"id", 1}}}}));
+  Json second = invoke_json(emulator, "{}");
+  EXPECT_EQ(second["data"]["session"], Json::object());
+}
+
+TEST(EmulatorTest, PoolTasksRunUnderTheInvocationSession) {
+  Emulator emulator(TEST_SERVICE_BOOTSTRAP, "lambda:fan-out");
+  for (const char* state : {"maine", "texas"}) {
+    Json reply = invoke_json(emulator, std::string(R"({"session":{"state":")") + state + "\"}}");
+    ASSERT_EQ(reply["data"].size(), 16u);
+    for (const auto& seen : reply["data"]) EXPECT_EQ(seen, state);
+  }
+}
+
+TEST(EmulatorTest, LogLinesAreJsonWithRequestIdAndState) {
+  Emulator emulator(TEST_SERVICE_BOOTSTRAP, "lambda:context-info");
+  invoke_json(emulator, R"({"session":{"state":"utah"}})", {{"X-Amzn-RequestId", "req-log-1"}});
+  std::string output = emulator.output();
+  auto at = output.find(R"({"timestamp")");
+  bool found = false;
+  while (at != std::string::npos) {
+    auto end = output.find('\n', at);
+    Json line = Json::parse(output.substr(at, end - at));
+    if (line["message"] == "context-info called") {
+      EXPECT_EQ(line["level"], "INFO");
+      EXPECT_EQ(line["logger"], "ContextInfoLambda");
+      EXPECT_EQ(line["requestId"], "req-log-1");
+      EXPECT_EQ(line["state"], "utah");
+      found = true;
+    }
+    at = output.find(R"({"timestamp")", end);
+  }
+  EXPECT_TRUE(found) << output;
+}
+
+TEST(EmulatorTest, UnknownHandlerIsAnInitErrorListingTheKnownOnes) {
+  Emulator emulator(TEST_SERVICE_BOOTSTRAP, "lambda:nope");
+  auto reply = emulator.invoke("{}");
+  EXPECT_EQ(reply.status, 502);
+  Json error = Json::parse(reply.body);
+  EXPECT_EQ(error["errorType"], "Runtime.UnknownHandler");
+  EXPECT_EQ(error["errorMessage"],
+            "Unknown handler 'lambda:nope'. Known handlers: lambda:big-reply, "
+            "lambda:context-info, lambda:fan-out, lambda:stateful, lambda:throw-int, "
+            "lambda:throw-std");
+}
+
+TEST(EmulatorTest, DemoGenerateRouteAnswersTheDocumentedCurl) {
+  std::string demo = DEMO_BOOTSTRAP;
+  ASSERT_FALSE(demo.empty()) << "examples/demo is not part of this build";
+  Emulator emulator(demo, "lambda:generate-route");
+  Json reply = invoke_json(
+      emulator,
+      R"({"session":{"state":"connecticut"},"data":{"origin":"Hartford","stops":["New Haven","Stamford"]}})");
+  EXPECT_EQ(reply["success"], true);
+  EXPECT_EQ(reply["data"]["state"], "connecticut");
+  EXPECT_EQ(reply["data"]["legs"], (Json::array({{{"from", "Hartford"}, {"to", "New Haven"}},
+                                                 {{"from", "New Haven"}, {"to", "Stamford"}}})));
+  Json invalid = invoke_json(emulator, R"({"session":{"state":"connecticut"},"data":{}})");
+  EXPECT_EQ(invalid["error"], "'origin' is required and must be a string");
+}
+
+}  // namespace
+}  // namespace aws_helper
