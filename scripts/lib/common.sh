@@ -1,0 +1,28 @@
+# Shared by the scripts: paths, pinned versions, logging.
+# shellcheck shell=bash
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+PEERS="${AWS_HELPER_PEERS_DIR:-$ROOT/.peers}"          # git-ignored: binaries, venv, data
+# Machine-wide cache of built peers, so a fresh clone on the same machine does not rebuild them.
+PEER_CACHE="${AWS_HELPER_PEER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/aws-cpp-helper}"
+
+# Pinned peer versions (docs/testing.md says why these).
+FERRETDB_VERSION="v1.24.2"
+RIE_MODULE="github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie"
+RIE_VERSION="v0.0.0-20261030222936-bef5c4ba774d"
+MOTO_SPEC="moto[server]==5.2.5"
+
+# Debian packages the build and the tests need.
+DEBIAN_PACKAGES=(
+  cmake ninja-build g++ pkg-config ccache zip patchelf
+  libcurl4-openssl-dev nlohmann-json3-dev libfmt-dev libcli11-dev
+  libmongoc-dev libbson-dev libpugixml-dev libssl-dev
+  libgtest-dev libbenchmark-dev libcpp-httplib-dev
+  clang-format clang-tidy python3-venv python3-botocore golang-go
+)
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+BUILD_DIR="${AWS_HELPER_BUILD_DIR:-$ROOT/build}"

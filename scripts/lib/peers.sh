@@ -1,0 +1,64 @@
+# Start and stop the local peers on free loopback ports with fresh data folders.
+# Source it, call start_ferretdb / start_moto, and `trap stop_peers EXIT`.
+# shellcheck shell=bash
+
+PEER_PIDS=()
+PEER_DIRS=()
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# wait_for_port <port> <name> <logfile>
+wait_for_port() {
+  local port=$1 name=$2 log=$3
+  for _ in $(seq 1 300); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+    sleep 0.05
+  done
+  echo "$name did not start listening on 127.0.0.1:$port; its log:" >&2
+  cat "$log" >&2
+  return 1
+}
+
+# Exports MONGODB_URI (and AWS_HELPER_FERRETDB_URI) for FerretDB with the SQLite backend.
+start_ferretdb() {
+  local dir port
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/aws-helper-ferretdb.XXXXXX")
+  port=$(free_port)
+  "$PEERS/bin/ferretdb" --handler=sqlite --sqlite-url="file:$dir/" \
+    --listen-addr="127.0.0.1:$port" --telemetry=disable --debug-addr=- \
+    --log-level=warn >"$dir/ferretdb.log" 2>&1 &
+  PEER_PIDS+=($!)
+  PEER_DIRS+=("$dir")
+  wait_for_port "$port" FerretDB "$dir/ferretdb.log"
+  export MONGODB_URI="mongodb://127.0.0.1:$port/"
+  export AWS_HELPER_FERRETDB_URI="$MONGODB_URI"
+  say "FerretDB on 127.0.0.1:$port (data in $dir)"
+}
+
+# Exports AWS_ENDPOINT_URL and test credentials for moto in server mode.
+start_moto() {
+  local dir port
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/aws-helper-moto.XXXXXX")
+  port=$(free_port)
+  "$PEERS/venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$dir/moto.log" 2>&1 &
+  PEER_PIDS+=($!)
+  PEER_DIRS+=("$dir")
+  wait_for_port "$port" moto "$dir/moto.log"
+  export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
+  export AWS_HELPER_MOTO_URL="$AWS_ENDPOINT_URL"
+  export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-testing}"
+  export AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-testing}"
+  export AWS_REGION="${AWS_REGION:-us-east-2}"
+  say "moto on 127.0.0.1:$port"
+}
+
+stop_peers() {
+  local pid dir
+  for pid in "${PEER_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PEER_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  for dir in "${PEER_DIRS[@]}"; do rm -rf "$dir"; done
+  PEER_PIDS=()
+  PEER_DIRS=()
+}
