@@ -25,3 +25,15 @@ install(FILES ${PROJECT_BINARY_DIR}/aws_cpp_helperConfig.cmake
               ${PROJECT_SOURCE_DIR}/cmake/AwsHelperService.cmake
               ${PROJECT_SOURCE_DIR}/cmake/AwsHelperPackage.cmake
         DESTINATION ${config_dir})
+
+# The same package, usable straight from the build tree (the build-failure tests and local
+# consumers point aws_cpp_helper_DIR at ${PROJECT_BINARY_DIR}/package).
+export(EXPORT aws_cpp_helperTargets NAMESPACE aws_helper::
+       FILE ${PROJECT_BINARY_DIR}/package/aws_cpp_helperTargets.cmake)
+file(WRITE ${PROJECT_BINARY_DIR}/package/aws_cpp_helperConfig.cmake
+     "set(AWS_HELPER_FROM_PACKAGE_CONFIG ON)
+include(\"${PROJECT_SOURCE_DIR}/cmake/AwsHelperDependencies.cmake\")
+unset(AWS_HELPER_FROM_PACKAGE_CONFIG)
+include(\"\${CMAKE_CURRENT_LIST_DIR}/aws_cpp_helperTargets.cmake\")
+include(\"${PROJECT_SOURCE_DIR}/cmake/AwsHelperService.cmake\")
+")

@@ -1,0 +1,25 @@
+# cmake -DBUILD_DIR=<framework build> -DDEMO_DIR=<examples/demo> -DWORK=<dir> -P consumer.cmake
+file(REMOVE_RECURSE "${WORK}")
+function(run)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT result EQUAL 0)
+    message(FATAL_ERROR "${ARGN} failed (${result}):\n${out}${err}")
+  endif()
+  set(last_output "${out}" PARENT_SCOPE)
+endfunction()
+
+run(${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${WORK}/prefix")
+run(${CMAKE_COMMAND} -S "${DEMO_DIR}" -B "${WORK}/demo" -G Ninja
+    "-DCMAKE_PREFIX_PATH=${WORK}/prefix")
+run(${CMAKE_COMMAND} --build "${WORK}/demo")
+run("${WORK}/demo/demo/bootstrap" handlers)
+if(NOT last_output MATCHES "lambda:generate-route")
+  message(FATAL_ERROR "the installed-package demo does not list lambda:generate-route:\n${last_output}")
+endif()
+file(WRITE "${WORK}/event.json"
+     "{\"session\":{\"state\":\"ohio\"},\"data\":{\"origin\":\"Columbus\",\"stops\":[\"Dayton\"]}}")
+run("${WORK}/demo/demo/bootstrap" invoke lambda:generate-route --event "${WORK}/event.json")
+if(NOT last_output MATCHES "\"success\":true")
+  message(FATAL_ERROR "unexpected reply: ${last_output}")
+endif()
+file(REMOVE_RECURSE "${WORK}")
