@@ -80,8 +80,18 @@ class Emulator {
 
   ~Emulator() {
     if (pid_ > 0) {
-      ::kill(-pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
+      // SIGTERM first: the emulator then kills the bootstrap, which runs in a process group of
+      // its own that killing ours would miss. SIGKILL only if the emulator does not exit.
+      ::kill(pid_, SIGTERM);
+      bool exited = false;
+      for (int i = 0; i < 200 && !exited; ++i) {
+        exited = ::waitpid(pid_, nullptr, WNOHANG) == pid_;
+        if (!exited) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      if (!exited) {
+        ::kill(-pid_, SIGKILL);
+        ::waitpid(pid_, nullptr, 0);
+      }
     }
     ::unlink(log_path_.c_str());
   }
