@@ -9,6 +9,7 @@ if(NOT BOOTSTRAP OR NOT OUTPUT)
 endif()
 find_program(ZIP zip REQUIRED)
 find_program(PATCHELF patchelf)
+find_program(STRIP strip)
 
 get_filename_component(out_dir "${OUTPUT}" DIRECTORY)
 set(stage "${out_dir}/.package-stage")
@@ -31,6 +32,10 @@ file(COPY "${BOOTSTRAP}" DESTINATION "${stage}")
 get_filename_component(exe_name "${BOOTSTRAP}" NAME)
 if(NOT exe_name STREQUAL "bootstrap")
   file(RENAME "${stage}/${exe_name}" "${stage}/bootstrap")
+endif()
+if(STRIP)
+  # Debug information stays in the build tree; the deployment package does not need it.
+  execute_process(COMMAND ${STRIP} --strip-unneeded "${stage}/bootstrap" COMMAND_ERROR_IS_FATAL ANY)
 endif()
 if(PATCHELF)
   execute_process(COMMAND ${PATCHELF} --set-rpath "$ORIGIN/lib" "${stage}/bootstrap"

@@ -22,4 +22,15 @@ run("${WORK}/demo/demo/bootstrap" invoke lambda:generate-route --event "${WORK}/
 if(NOT last_output MATCHES "\"success\":true")
   message(FATAL_ERROR "unexpected reply: ${last_output}")
 endif()
+
+# The deployment zip: bootstrap at the root, its libraries in lib/, runnable with a bare env.
+run(${CMAKE_COMMAND} --build "${WORK}/demo" --target demo-zip)
+file(ARCHIVE_EXTRACT INPUT "${WORK}/demo/demo.zip" DESTINATION "${WORK}/unzipped")
+if(NOT EXISTS "${WORK}/unzipped/bootstrap" OR NOT IS_DIRECTORY "${WORK}/unzipped/lib")
+  message(FATAL_ERROR "demo.zip lacks bootstrap or lib/")
+endif()
+run(env -i "${WORK}/unzipped/bootstrap" handlers)
+if(NOT last_output MATCHES "lambda:generate-route")
+  message(FATAL_ERROR "the unzipped bootstrap does not run: ${last_output}")
+endif()
 file(REMOVE_RECURSE "${WORK}")
