@@ -85,22 +85,22 @@ Response Client::send(const Request& request) {
 
   Response response;
   std::unique_ptr<curl_slist, SlistDeleter> header_list;
-  for (const auto& [key, value] : request.headers) {
-    std::string line = key + ": " + value;
-    if (value.empty()) line = key + ";";  // curl's syntax for a header with an empty value
-    curl_slist* appended = curl_slist_append(header_list.get(), line.c_str());
-    if (appended == nullptr) throw TransportError("out of memory building headers", false);
+  // curl_slist_append returns the (possibly new) head, or nullptr leaving the list as it was.
+  auto append = [&header_list](const std::string& line) {
+    curl_slist* head = curl_slist_append(header_list.get(), line.c_str());
+    if (head == nullptr) throw TransportError("out of memory building headers", false);
     static_cast<void>(header_list.release());
-    header_list.reset(appended);
+    header_list.reset(head);
+  };
+  for (const auto& [key, value] : request.headers) {
+    // "Name;" is curl's syntax for a header with an empty value.
+    std::string line = key;
+    line += value.empty() ? ";" : ": ";
+    line += value;
+    append(line);
   }
   // curl adds "Expect: 100-continue" to large POSTs, costing a round trip; nobody here needs it.
-  if (!find_header(request.headers, "Expect")) {
-    curl_slist* appended = curl_slist_append(header_list.get(), "Expect:");
-    if (appended != nullptr) {
-      static_cast<void>(header_list.release());
-      header_list.reset(appended);
-    }
-  }
+  if (!find_header(request.headers, "Expect")) append("Expect:");
 
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
