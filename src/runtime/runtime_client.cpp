@@ -82,37 +82,31 @@ InvocationRequest RuntimeClient::next() {
   return invocation;
 }
 
-long RuntimeClient::post_response(std::string_view request_id, const std::string& payload) {
+long RuntimeClient::post(const std::string& path, std::string body, std::string_view error_type) {
   http::Request request;
   request.method = "POST";
-  request.url = base_ + "/invocation/" + std::string(request_id) + "/response";
+  request.url = base_ + path;
   request.headers = {{"Content-Type", "application/json"}};
-  request.body = payload;
+  if (!error_type.empty()) {
+    request.headers.emplace_back(std::string(kErrorTypeHeader), header_safe(error_type));
+  }
+  request.body = std::move(body);
   request.timeout = std::chrono::seconds(60);
   return http_.send(request).status;
+}
+
+long RuntimeClient::post_response(std::string_view request_id, const std::string& payload) {
+  return post("/invocation/" + std::string(request_id) + "/response", payload, {});
 }
 
 long RuntimeClient::post_error(std::string_view request_id, std::string_view error_type,
                                std::string_view message) {
-  http::Request request;
-  request.method = "POST";
-  request.url = base_ + "/invocation/" + std::string(request_id) + "/error";
-  request.headers = {{"Content-Type", "application/json"},
-                     {std::string(kErrorTypeHeader), header_safe(error_type)}};
-  request.body = error_payload(error_type, message);
-  request.timeout = std::chrono::seconds(60);
-  return http_.send(request).status;
+  return post("/invocation/" + std::string(request_id) + "/error",
+              error_payload(error_type, message), error_type);
 }
 
 long RuntimeClient::post_init_error(std::string_view error_type, std::string_view message) {
-  http::Request request;
-  request.method = "POST";
-  request.url = base_ + "/init/error";
-  request.headers = {{"Content-Type", "application/json"},
-                     {std::string(kErrorTypeHeader), header_safe(error_type)}};
-  request.body = error_payload(error_type, message);
-  request.timeout = std::chrono::seconds(60);
-  return http_.send(request).status;
+  return post("/init/error", error_payload(error_type, message), error_type);
 }
 
 }  // namespace aws_helper::runtime

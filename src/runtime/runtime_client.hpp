@@ -42,6 +42,9 @@ class RuntimeClient {
   long post_init_error(std::string_view error_type, std::string_view message);
 
  private:
+  // POSTs `body` to base + path, with the error-type header when `error_type` is not empty.
+  long post(const std::string& path, std::string body, std::string_view error_type);
+
   std::string base_;
   http::Client http_;
 };
