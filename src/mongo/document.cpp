@@ -1,0 +1,188 @@
+#include <cctype>
+#include <charconv>
+#include <cmath>
+
+#include <bson/bson.h>
+
+#include <aws_helper/base64.hpp>
+#include <aws_helper/document.hpp>
+#include <aws_helper/error.hpp>
+
+#include "mongo/bson_convert.hpp"
+
+namespace aws_helper {
+
+namespace {
+
+// The single member of a one-key object whose key is `key`, or nullptr.
+const Json* wrapped(const Json& value, const char* key) {
+  if (!value.is_object() || value.size() != 1) return nullptr;
+  auto it = value.find(key);
+  return it == value.end() ? nullptr : &*it;
+}
+
+std::string uuid_text(const std::string& bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    auto byte = static_cast<unsigned char>(bytes[i]);
+    out += kHex[byte >> 4];
+    out += kHex[byte & 0xF];
+  }
+  return out;
+}
+
+}  // namespace
+
+Json object_id() {
+  bson_oid_t oid;
+  bson_oid_init(&oid, nullptr);
+  char hex[25];
+  bson_oid_to_string(&oid, hex);
+  return {{"$oid", hex}};
+}
+
+bool is_object_id_hex(std::string_view text) noexcept {
+  if (text.size() != 24) return false;
+  for (char c : text) {
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+Json object_id(std::string_view hex) {
+  if (!is_object_id_hex(hex)) {
+    throw ValueError("'" + std::string(hex) + "' is not a valid ObjectId");
+  }
+  std::string lower(hex);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return {{"$oid", lower}};
+}
+
+bool is_object_id(const Json& value) noexcept {
+  const Json* hex = wrapped(value, "$oid");
+  return hex != nullptr && hex->is_string() && is_object_id_hex(hex->get_ref<const std::string&>());
+}
+
+Json date(std::chrono::system_clock::time_point when) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch()).count();
+  if (ms >= 0 && ms <= 253402300799999LL) return {{"$date", mongo::format_iso_date(ms)}};
+  return {{"$date", {{"$numberLong", std::to_string(ms)}}}};
+}
+
+std::chrono::system_clock::time_point to_time_point(const Json& value) {
+  const Json* when = wrapped(value, "$date");
+  if (when == nullptr) throw ValueError("Not a date: " + dump_json(value));
+  std::int64_t ms = 0;
+  if (when->is_string()) {
+    ms = mongo::parse_iso_date(when->get_ref<const std::string&>());
+  } else if (const Json* text = wrapped(*when, "$numberLong"); text && text->is_string()) {
+    const auto& s = text->get_ref<const std::string&>();
+    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), ms);
+    if (ec != std::errc() || ptr != s.data() + s.size()) throw ValueError("Not a date: " + s);
+  } else if (when->is_number_integer()) {
+    ms = when->get<std::int64_t>();
+  } else {
+    throw ValueError("Not a date: " + dump_json(value));
+  }
+  return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
+}
+
+Json decimal128(std::string_view text) {
+  std::string copy(text);
+  bson_decimal128_t dec;
+  if (!bson_decimal128_from_string(copy.c_str(), &dec)) {
+    throw ValueError("'" + copy + "' is not a valid Decimal128");
+  }
+  char canonical[BSON_DECIMAL128_STRING];
+  bson_decimal128_to_string(&dec, canonical);
+  return {{"$numberDecimal", canonical}};
+}
+
+Json int64(std::int64_t value) {
+  return {{"$numberLong", std::to_string(value)}};
+}
+
+Json binary(std::string_view bytes, std::uint8_t subtype) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string sub{kHex[subtype >> 4], kHex[subtype & 0xF]};
+  return {{"$binary", {{"base64", base64_encode(bytes)}, {"subType", sub}}}};
+}
+
+Json uuid(std::string_view text) {
+  std::string hex;
+  for (char c : text) {
+    if (c != '-') hex += c;
+  }
+  bool canonical =
+      text.size() == 36 && text[8] == '-' && text[13] == '-' && text[18] == '-' && text[23] == '-';
+  if (!canonical || hex.size() != 32) throw ValueError("'" + std::string(text) + "' is not a UUID");
+  std::string bytes(16, '\0');
+  for (std::size_t i = 0; i < 16; ++i) {
+    unsigned byte = 0;
+    auto [ptr, ec] = std::from_chars(hex.data() + 2 * i, hex.data() + 2 * i + 2, byte, 16);
+    if (ec != std::errc() || ptr != hex.data() + 2 * i + 2) {
+      throw ValueError("'" + std::string(text) + "' is not a UUID");
+    }
+    bytes[i] = static_cast<char>(byte);
+  }
+  return binary(bytes, 4);
+}
+
+Json serialize_mongo_types(const Json& value) {
+  if (value.is_array()) {
+    Json out = Json::array();
+    for (const auto& item : value) out.push_back(serialize_mongo_types(item));
+    return out;
+  }
+  if (!value.is_object()) return value;
+  if (const Json* hex = wrapped(value, "$oid"); hex && hex->is_string()) return *hex;
+  if (wrapped(value, "$date") != nullptr) {
+    try {
+      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    to_time_point(value).time_since_epoch())
+                    .count();
+      return mongo::format_iso_date(ms);
+    } catch (const ValueError&) {
+      return value;
+    }
+  }
+  if (const Json* text = wrapped(value, "$numberDecimal"); text && text->is_string()) {
+    const auto& s = text->get_ref<const std::string&>();
+    double number = 0;
+    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), number);
+    if (ec == std::errc() && ptr == s.data() + s.size() && std::isfinite(number)) return number;
+    return s;  // NaN, Infinity: JSON has no number for them
+  }
+  if (const Json* text = wrapped(value, "$numberLong"); text && text->is_string()) {
+    const auto& s = text->get_ref<const std::string&>();
+    std::int64_t number = 0;
+    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), number);
+    if (ec == std::errc() && ptr == s.data() + s.size()) return number;
+    return s;
+  }
+  if (const Json* text = wrapped(value, "$numberDouble"); text && text->is_string()) return *text;
+  if (const Json* text = wrapped(value, "$uuid"); text && text->is_string()) return *text;
+  if (const Json* body = wrapped(value, "$binary");
+      body && body->is_object() && body->contains("base64") && (*body)["base64"].is_string()) {
+    const auto& encoded = (*body)["base64"].get_ref<const std::string&>();
+    if (body->value("subType", std::string()) == "04") {
+      try {
+        std::string bytes = base64_decode(encoded);
+        if (bytes.size() == 16) return uuid_text(bytes);
+      } catch (const ValueError&) {  // fall through to the Base64 text
+      }
+    }
+    return encoded;
+  }
+  Json out = Json::object();
+  for (const auto& [key, member] : value.items()) out[key] = serialize_mongo_types(member);
+  return out;
+}
+
+std::string mongo_json_dumps(const Json& value) {
+  return dump_json(serialize_mongo_types(value));
+}
+
+}  // namespace aws_helper
