@@ -1,3 +1,4 @@
+#include <aws_helper/document.hpp>
 #include <aws_helper/error.hpp>
 #include <aws_helper/lambda.hpp>
 
@@ -56,7 +57,8 @@ Json run_lambda(Lambda& lambda, const Json& event, const runtime::InvocationCont
 
     Json envelope = Json::object();
     envelope["success"] = true;
-    envelope["data"] = std::move(result);
+    // As the seed: ObjectId, dates, Decimal128, binary leave as plain JSON.
+    envelope["data"] = serialize_mongo_types(result);
     return envelope;
   } catch (const std::exception& error) {
     lambda.logger_.error("Error in Lambda execution: {}", error.what());

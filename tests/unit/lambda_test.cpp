@@ -38,6 +38,21 @@ TEST(LambdaTest, SuccessEnvelopeWithData) {
   EXPECT_EQ(reply.size(), 2u);
 }
 
+class MongoTypesLambda : public Lambda {
+ public:
+  [[nodiscard]] bool requires_state() const override { return false; }
+  Json process() override {
+    return {{"_id", {{"$oid", "65f1a2b3c4d5e6f7a8b9c0d1"}}},
+            {"at", {{"$date", "2026-11-26T14:00:00.000Z"}}}};
+  }
+};
+
+TEST(LambdaTest, EnvelopeDataIsSerialisedLikeTheSeed) {
+  MongoTypesLambda lambda;
+  EXPECT_EQ(run_lambda(lambda, Json::object(), test_context())["data"],
+            (Json{{"_id", "65f1a2b3c4d5e6f7a8b9c0d1"}, {"at", "2026-11-26T14:00:00.000Z"}}));
+}
+
 TEST(LambdaTest, WholeEventIsDataWithoutDataKey) {
   EchoLambda lambda;
   Json event = {{"session", {{"state", "ohio"}}}, {"x", 1}};
