@@ -1,0 +1,148 @@
+#include <algorithm>
+#include <cctype>
+
+#include <aws_helper/env.hpp>
+#include <aws_helper/error.hpp>
+#include <aws_helper/json.hpp>
+#include <aws_helper/mongo_config.hpp>
+
+namespace aws_helper::mongo {
+
+namespace {
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+// Splits "scheme://rest" into ("scheme://", "rest"); no scheme gives ("mongodb://", uri).
+std::pair<std::string, std::string> split_scheme(std::string_view uri) {
+  auto pos = uri.find("://");
+  if (pos == std::string_view::npos) return {"mongodb://", std::string(uri)};
+  return {std::string(uri.substr(0, pos + 3)), std::string(uri.substr(pos + 3))};
+}
+
+}  // namespace
+
+std::string percent_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xF];
+    }
+  }
+  return out;
+}
+
+std::string build_connection_string(std::string_view host, std::string_view user,
+                                    std::string_view password, std::string_view database,
+                                    std::string_view options) {
+  auto [scheme, rest] = split_scheme(host);
+  std::string uri = scheme;
+  if (!user.empty() && !password.empty()) {
+    uri += percent_encode(user) + ":" + percent_encode(password) + "@";
+  } else if (!user.empty()) {
+    uri += percent_encode(user) + "@";
+  }
+  uri += rest;
+  if (!database.empty()) uri += "/" + std::string(database);
+  if (!options.empty()) {
+    if (database.empty()) uri += "/";
+    uri += "?" + std::string(options);
+  }
+  return uri;
+}
+
+std::string inject_credentials(std::string_view uri, std::string_view user,
+                               std::string_view password) {
+  auto [scheme, rest] = split_scheme(uri);
+  // Credentials end at the last '@' before the path.
+  auto path = rest.find('/');
+  auto at = rest.rfind('@', path == std::string::npos ? std::string::npos : path);
+  if (at != std::string::npos && (path == std::string::npos || at < path)) rest.erase(0, at + 1);
+  return scheme + percent_encode(user) + ":" + percent_encode(password) + "@" + rest;
+}
+
+std::string with_lambda_defaults(std::string_view uri) {
+  std::string out(uri);
+  auto query = out.find('?');
+  std::string present = query == std::string::npos ? "" : lower(out.substr(query + 1));
+  auto has = [&](const std::string& key) {
+    std::string k = lower(key) + "=";
+    return present.rfind(k, 0) == 0 || present.find("&" + k) != std::string::npos;
+  };
+  std::string added;
+  for (const auto& [key, value] :
+       {std::pair<std::string, std::string>{"serverSelectionTimeoutMS", "5000"},
+        {"connectTimeoutMS", "5000"},
+        {"maxIdleTimeMS", "60000"}}) {
+    if (!has(key)) added += (added.empty() ? "" : "&") + key + "=" + value;
+  }
+  if (added.empty()) return out;
+  if (query == std::string::npos) {
+    // "mongodb://host" needs the '/' before '?'.
+    auto [scheme, rest] = split_scheme(out);
+    if (rest.find('/') == std::string::npos) out += "/";
+    return out + "?" + added;
+  }
+  if (query + 1 == out.size() || out.back() == '&') return out + added;
+  return out + "&" + added;
+}
+
+std::string connection_string_from_env() {
+  for (const char* name : {"MONGO_DB_URI", "MONGODB_URI"}) {
+    if (auto uri = get_env(name); uri && !uri->empty()) return *uri;
+  }
+  auto host = get_env_or("MONGO_DB_HOST", "");
+  if (host.empty()) {
+    throw ConfigurationError(
+        "MongoDB is not configured: set MONGODB_URI or MONGO_DB_URI to a connection string, or "
+        "MONGO_DB_HOST (with MONGO_DB_USER, MONGO_DB_PASSWORD, MONGO_DB_NAME, MONGO_DB_OPTIONS "
+        "as needed)");
+  }
+  return build_connection_string(
+      host, get_env_or("MONGO_DB_USER", ""), get_env_or("MONGO_DB_PASSWORD", ""),
+      get_env_or("MONGO_DB_NAME", ""), get_env_or("MONGO_DB_OPTIONS", ""));
+}
+
+std::vector<ExternalCluster> external_clusters_from_env() {
+  std::vector<ExternalCluster> clusters;
+  auto text = get_env_or("EXTERNAL_MONGODB_CONNECTIONS", "");
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) return clusters;
+  Json parsed;
+  try {
+    parsed = Json::parse(text);
+  } catch (const Json::parse_error& error) {
+    throw ConfigurationError(std::string("EXTERNAL_MONGODB_CONNECTIONS is not valid JSON: ") +
+                             error.what());
+  }
+  if (!parsed.is_array()) {
+    throw ConfigurationError(
+        "EXTERNAL_MONGODB_CONNECTIONS must be a JSON array of {\"name\", \"connection_string\"}");
+  }
+  auto user = get_env_or("MONGO_DB_USER", "");
+  auto password = get_env_or("MONGO_DB_PASSWORD", "");
+  for (std::size_t i = 0; i < parsed.size(); ++i) {
+    const Json& entry = parsed[i];
+    if (!entry.is_object() || !entry.contains("name") || !entry["name"].is_string() ||
+        !entry.contains("connection_string") || !entry["connection_string"].is_string() ||
+        entry["name"].get_ref<const std::string&>().empty()) {
+      throw ConfigurationError("EXTERNAL_MONGODB_CONNECTIONS entry " + std::to_string(i) +
+                               " needs a string \"name\" and \"connection_string\"");
+    }
+    std::string uri = entry["connection_string"];
+    if (!user.empty() && !password.empty()) uri = inject_credentials(uri, user, password);
+    clusters.push_back({entry["name"], uri});
+  }
+  return clusters;
+}
+
+}  // namespace aws_helper::mongo
