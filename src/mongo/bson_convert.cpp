@@ -63,22 +63,6 @@ std::uint32_t parse_u32(const std::string& key, const Json& value, const char* w
   return static_cast<std::uint32_t>(value.get<std::int64_t>());
 }
 
-std::string uuid_bytes(const std::string& key, const std::string& text) {
-  std::string hex;
-  for (char c : text) {
-    if (c != '-') hex += c;
-  }
-  if (hex.size() != 32) bad(key, "a UUID has 32 hex digits");
-  std::string bytes(16, '\0');
-  for (std::size_t i = 0; i < 16; ++i) {
-    unsigned byte = 0;
-    auto [ptr, ec] = std::from_chars(hex.data() + 2 * i, hex.data() + 2 * i + 2, byte, 16);
-    if (ec != std::errc() || ptr != hex.data() + 2 * i + 2) bad(key, "a UUID has 32 hex digits");
-    bytes[i] = static_cast<char>(byte);
-  }
-  return bytes;
-}
-
 void append_value(bson_t* out, const std::string& key, const Json& value);
 
 void append_binary(bson_t* out, const std::string& key, std::uint8_t subtype,
@@ -164,7 +148,11 @@ bool append_wrapper(bson_t* out, const std::string& key, const Json& value) {
   }
   if (first == "$uuid" && only(1)) {
     if (!value["$uuid"].is_string()) bad(key, "$uuid must be text");
-    append_binary(out, key, BSON_SUBTYPE_UUID, uuid_bytes(key, value["$uuid"]));
+    try {
+      append_binary(out, key, BSON_SUBTYPE_UUID, parse_uuid(value["$uuid"].get<std::string>()));
+    } catch (const ValueError& error) {
+      bad(key, error.what());
+    }
     return true;
   }
   if (first == "$regularExpression" && only(1)) {
@@ -447,6 +435,26 @@ Json from_bson(const bson_t& document) {
   return document_from(bson_get_data(&document), document.len, false);
 }
 
+std::string parse_uuid(std::string_view text) {
+  bool canonical =
+      text.size() == 36 && text[8] == '-' && text[13] == '-' && text[18] == '-' && text[23] == '-';
+  std::string hex;
+  for (char c : text) {
+    if (c != '-') hex += c;
+  }
+  if (!canonical || hex.size() != 32) throw ValueError("'" + std::string(text) + "' is not a UUID");
+  std::string bytes(16, '\0');
+  for (std::size_t i = 0; i < 16; ++i) {
+    unsigned byte = 0;
+    auto [ptr, ec] = std::from_chars(hex.data() + 2 * i, hex.data() + 2 * i + 2, byte, 16);
+    if (ec != std::errc() || ptr != hex.data() + 2 * i + 2) {
+      throw ValueError("'" + std::string(text) + "' is not a UUID");
+    }
+    bytes[i] = static_cast<char>(byte);
+  }
+  return bytes;
+}
+
 std::string format_iso_date(std::int64_t ms) {
   std::int64_t seconds = ms / 1000;
   std::int64_t millis = ms % 1000;
@@ -505,7 +513,9 @@ std::int64_t parse_iso_date(std::string_view text) {
   if (pos < text.size() && text[pos] == 'Z' && pos + 1 == text.size()) {
   } else if (pos + 6 == text.size() && (text[pos] == '+' || text[pos] == '-') &&
              text[pos + 3] == ':') {
-    offset_s = (number(pos + 1, 2) * 3600 + number(pos + 4, 2) * 60) * (text[pos] == '+' ? 1 : -1);
+    std::int64_t hours = number(pos + 1, 2);
+    std::int64_t minutes = number(pos + 4, 2);
+    offset_s = (hours * 3600 + minutes * 60) * (text[pos] == '+' ? 1 : -1);
   } else {
     fail();
   }

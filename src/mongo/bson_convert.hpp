@@ -46,6 +46,9 @@ void append_members(bson_t* out, const Json& document);
 // Converts a BSON document to a JSON object.
 [[nodiscard]] Json from_bson(const bson_t& document);
 
+// The 16 bytes of a UUID in canonical text (8-4-4-4-12 hex digits); ValueError otherwise.
+[[nodiscard]] std::string parse_uuid(std::string_view text);
+
 // Milliseconds since the epoch <-> ISO 8601 UTC text with milliseconds ("...T...:SS.mmmZ").
 [[nodiscard]] std::string format_iso_date(std::int64_t ms);
 // Accepts "YYYY-MM-DDTHH:MM:SS[.f...](Z|+HH:MM|-HH:MM)"; throws ValueError otherwise.

@@ -111,23 +111,7 @@ Json binary(std::string_view bytes, std::uint8_t subtype) {
 }
 
 Json uuid(std::string_view text) {
-  std::string hex;
-  for (char c : text) {
-    if (c != '-') hex += c;
-  }
-  bool canonical =
-      text.size() == 36 && text[8] == '-' && text[13] == '-' && text[18] == '-' && text[23] == '-';
-  if (!canonical || hex.size() != 32) throw ValueError("'" + std::string(text) + "' is not a UUID");
-  std::string bytes(16, '\0');
-  for (std::size_t i = 0; i < 16; ++i) {
-    unsigned byte = 0;
-    auto [ptr, ec] = std::from_chars(hex.data() + 2 * i, hex.data() + 2 * i + 2, byte, 16);
-    if (ec != std::errc() || ptr != hex.data() + 2 * i + 2) {
-      throw ValueError("'" + std::string(text) + "' is not a UUID");
-    }
-    bytes[i] = static_cast<char>(byte);
-  }
-  return binary(bytes, 4);
+  return binary(mongo::parse_uuid(text), 4);
 }
 
 Json serialize_mongo_types(const Json& value) {

@@ -48,7 +48,10 @@ std::string build_connection_string(std::string_view host, std::string_view user
   auto [scheme, rest] = split_scheme(host);
   std::string uri = scheme;
   if (!user.empty() && !password.empty()) {
-    uri += percent_encode(user) + ":" + percent_encode(password) + "@";
+    uri += percent_encode(user);
+    uri += ':';
+    uri += percent_encode(password);
+    uri += '@';
   } else if (!user.empty()) {
     uri += percent_encode(user) + "@";
   }
@@ -84,7 +87,11 @@ std::string with_lambda_defaults(std::string_view uri) {
        {std::pair<std::string, std::string>{"serverSelectionTimeoutMS", "5000"},
         {"connectTimeoutMS", "5000"},
         {"maxIdleTimeMS", "60000"}}) {
-    if (!has(key)) added += (added.empty() ? "" : "&") + key + "=" + value;
+    if (has(key)) continue;
+    if (!added.empty()) added += '&';
+    added += key;
+    added += '=';
+    added += value;
   }
   if (added.empty()) return out;
   if (query == std::string::npos) {
