@@ -71,7 +71,9 @@ Json date(std::chrono::system_clock::time_point when) {
   return {{"$date", {{"$numberLong", std::to_string(ms)}}}};
 }
 
-std::chrono::system_clock::time_point to_time_point(const Json& value) {
+namespace {
+// The milliseconds since the epoch of a {"$date": ...} wrapper; ValueError for anything else.
+std::int64_t date_millis(const Json& value) {
   const Json* when = wrapped(value, "$date");
   if (when == nullptr) throw ValueError("Not a date: " + dump_json(value));
   std::int64_t ms = 0;
@@ -85,6 +87,19 @@ std::chrono::system_clock::time_point to_time_point(const Json& value) {
     ms = when->get<std::int64_t>();
   } else {
     throw ValueError("Not a date: " + dump_json(value));
+  }
+  return ms;
+}
+}  // namespace
+
+std::chrono::system_clock::time_point to_time_point(const Json& value) {
+  std::int64_t ms = date_millis(value);
+  // system_clock counts nanoseconds in 64 bits: about years 1678-2262. BSON dates reach further.
+  using Ticks = std::chrono::system_clock::duration;
+  constexpr auto kLimit =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Ticks::max()).count();
+  if (ms > kLimit || ms < -kLimit) {
+    throw ValueError("Date " + dump_json(value) + " is outside the range of system_clock");
   }
   return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
 }
@@ -123,11 +138,9 @@ Json serialize_mongo_types(const Json& value) {
   if (!value.is_object()) return value;
   if (const Json* hex = wrapped(value, "$oid"); hex && hex->is_string()) return *hex;
   if (wrapped(value, "$date") != nullptr) {
+    // Straight from the wrapper's milliseconds: dates beyond system_clock's range still print.
     try {
-      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    to_time_point(value).time_since_epoch())
-                    .count();
-      return mongo::format_iso_date(ms);
+      return mongo::format_iso_date(date_millis(value));
     } catch (const ValueError&) {
       return value;
     }

@@ -211,8 +211,9 @@ Json random_value(std::mt19937_64& rng, int depth) {
     case 7:
       return Json{{"$oid", hex(24)}};
     case 8:
-      return date(std::chrono::system_clock::time_point(
-          std::chrono::milliseconds(rng() % 253402300799999ULL)));
+      // Dates up to year 9999 (BSON's range for ISO text), beyond what system_clock can hold.
+      return Json{
+          {"$date", mongo::format_iso_date(static_cast<std::int64_t>(rng() % 253402300799999ULL))}};
     case 9:
       return decimal128(std::to_string(rng() % 100000) + "." + std::to_string(rng() % 100));
     case 10:
@@ -293,6 +294,10 @@ TEST(DocumentTest, Builders) {
   EXPECT_THROW((void)decimal128("one"), ValueError);
   EXPECT_THROW((void)uuid("123e4567e89b12d3a456426614174000"), ValueError);
   EXPECT_THROW((void)to_time_point(Json("2026")), ValueError);
+  // Year 9999 is a valid BSON date but beyond system_clock (year 2262): refused, not overflowed.
+  EXPECT_THROW((void)to_time_point(Json{{"$date", "9999-12-31T23:59:59.999Z"}}), ValueError);
+  EXPECT_EQ(serialize_mongo_types(Json{{"$date", "9999-12-31T23:59:59.999Z"}}),
+            "9999-12-31T23:59:59.999Z");
 }
 
 TEST(Base64Test, RoundTripsAndRejectsGarbage) {
