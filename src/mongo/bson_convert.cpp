@@ -435,6 +435,20 @@ Json from_bson(const bson_t& document) {
   return document_from(bson_get_data(&document), document.len, false);
 }
 
+std::string duplicate_key(std::string_view message, const Json* reply) {
+  if (reply != nullptr && reply->is_object()) {
+    auto errors = reply->find("writeErrors");
+    if (errors != reply->end() && errors->is_array() && !errors->empty() &&
+        (*errors)[0].is_object() && (*errors)[0].contains("keyValue")) {
+      return dump_json((*errors)[0]["keyValue"]);
+    }
+  }
+  if (auto pos = message.find("dup key: "); pos != std::string_view::npos) {
+    return std::string(message.substr(pos + 9));
+  }
+  return {};
+}
+
 std::string parse_uuid(std::string_view text) {
   bool canonical =
       text.size() == 36 && text[8] == '-' && text[13] == '-' && text[18] == '-' && text[23] == '-';

@@ -46,6 +46,10 @@ void append_members(bson_t* out, const Json& document);
 // Converts a BSON document to a JSON object.
 [[nodiscard]] Json from_bson(const bson_t& document);
 
+// The duplicate key of an E11000 error: the server reply's writeErrors[0].keyValue when present
+// (MongoDB 4.4+), else the text after "dup key: " in the message, else "".
+[[nodiscard]] std::string duplicate_key(std::string_view message, const Json* reply);
+
 // The 16 bytes of a UUID in canonical text (8-4-4-4-12 hex digits); ValueError otherwise.
 [[nodiscard]] std::string parse_uuid(std::string_view text);
 

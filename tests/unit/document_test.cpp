@@ -300,6 +300,19 @@ TEST(DocumentTest, Builders) {
             "9999-12-31T23:59:59.999Z");
 }
 
+TEST(DuplicateKeyTest, FromReplyKeyValueOrMessage) {
+  Json reply = {
+      {"writeErrors", Json::array({{{"code", 11000}, {"keyValue", {{"email", "a@b.c"}}}}})}};
+  EXPECT_EQ(mongo::duplicate_key("E11000 ...", &reply), R"({"email":"a@b.c"})");
+  EXPECT_EQ(
+      mongo::duplicate_key(
+          R"(E11000 duplicate key error collection: db.users index: email_1 dup key: { email: "a@b.c" })",
+          nullptr),
+      R"({ email: "a@b.c" })");
+  // FerretDB 1.x names only the collection.
+  EXPECT_EQ(mongo::duplicate_key("E11000 duplicate key error collection: db.users", nullptr), "");
+}
+
 TEST(Base64Test, RoundTripsAndRejectsGarbage) {
   for (const std::string& s :
        std::vector<std::string>{"", "a", "ab", "abc", "abcd", std::string("\0\xff\x10", 3)}) {

@@ -1,0 +1,202 @@
+// MongoDB access: the seed's pattern db()["users_db"]["users"].find_one(...).
+//
+// One process-wide libmongoc instance and one client pool per cluster, created on first use
+// and reused by every warm invocation (MongoDB's guidance for Lambda). Collection and Database
+// are cheap handles: each operation borrows a client from the pool for its duration, so
+// handles can be shared between threads. Documents are Json (see document.hpp).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <aws_helper/error.hpp>
+#include <aws_helper/json.hpp>
+
+namespace aws_helper {
+
+// ---- errors ---------------------------------------------------------------------------------
+
+// Any failure reported by the driver or the server; `code()` is the server's error code (or
+// the driver's), `domain()` the driver's error domain.
+class MongoError : public Error {
+ public:
+  MongoError(std::string type, const std::string& message, int status, std::uint32_t domain,
+             std::uint32_t code)
+      : Error(std::move(type), message, status), domain_(domain), code_(code) {}
+  [[nodiscard]] std::uint32_t code() const noexcept { return code_; }
+  [[nodiscard]] std::uint32_t domain() const noexcept { return domain_; }
+
+ private:
+  std::uint32_t domain_;
+  std::uint32_t code_;
+};
+
+// E11000: a unique index refused the write. `key()` is the duplicate key as the server gave it.
+class DuplicateKeyError : public MongoError {
+ public:
+  DuplicateKeyError(const std::string& message, std::uint32_t domain, std::uint32_t code,
+                    std::string key)
+      : MongoError("DuplicateKeyError", message, 409, domain, code), key_(std::move(key)) {}
+  [[nodiscard]] const std::string& key() const noexcept { return key_; }
+
+ private:
+  std::string key_;
+};
+
+// No server could be reached in time (server selection, connection, socket errors). HTTP 503.
+class MongoUnavailableError : public MongoError {
+ public:
+  MongoUnavailableError(const std::string& message, std::uint32_t domain, std::uint32_t code)
+      : MongoError("MongoUnavailableError", message, 503, domain, code) {}
+};
+
+// The server refused a command (bad operator, unknown command, ...).
+class MongoCommandError : public MongoError {
+ public:
+  MongoCommandError(const std::string& message, std::uint32_t domain, std::uint32_t code)
+      : MongoError("MongoCommandError", message, 500, domain, code) {}
+};
+
+// ---- results and options --------------------------------------------------------------------
+
+struct FindOptions {
+  Json projection;  // {"name": 1} ; null: whole documents
+  Json sort;        // {"created_at": -1} ; key order matters
+  std::int64_t skip = 0;
+  std::int64_t limit = 0;  // 0: no limit
+  std::int32_t batch_size = 0;
+};
+
+struct InsertOneResult {
+  Json inserted_id;
+};
+struct InsertManyResult {
+  std::vector<Json> inserted_ids;
+};
+struct UpdateResult {
+  std::int64_t matched_count = 0;
+  std::int64_t modified_count = 0;
+  std::optional<Json> upserted_id;
+};
+struct DeleteResult {
+  std::int64_t deleted_count = 0;
+};
+
+namespace detail {
+struct Pool;
+struct CursorState;
+}  // namespace detail
+
+// A server-side cursor. Iterate with next() or collect with to_list(). Holds a pooled client
+// until destroyed.
+class Cursor {
+ public:
+  explicit Cursor(std::unique_ptr<detail::CursorState> state);
+  ~Cursor();
+  Cursor(Cursor&&) noexcept;
+  Cursor& operator=(Cursor&&) noexcept;
+
+  // The next document, or nullopt at the end. Throws MongoError.
+  std::optional<Json> next();
+  // Up to `max` documents (0: all that remain).
+  std::vector<Json> to_list(std::size_t max = 0);
+
+ private:
+  std::unique_ptr<detail::CursorState> state_;
+};
+
+class Collection {
+ public:
+  Collection(std::shared_ptr<detail::Pool> pool, std::string database, std::string name);
+
+  [[nodiscard]] const std::string& name() const noexcept { return name_; }
+  [[nodiscard]] const std::string& database_name() const noexcept { return database_; }
+
+  Cursor find(const Json& filter = Json::object(), const FindOptions& options = {}) const;
+  std::optional<Json> find_one(const Json& filter = Json::object(),
+                               const FindOptions& options = {}) const;
+  // Adds an ObjectId _id when the document has none; returns the _id.
+  InsertOneResult insert_one(const Json& document) const;
+  InsertManyResult insert_many(const std::vector<Json>& documents, bool ordered = true) const;
+  UpdateResult update_one(const Json& filter, const Json& update, bool upsert = false) const;
+  UpdateResult update_many(const Json& filter, const Json& update, bool upsert = false) const;
+  UpdateResult replace_one(const Json& filter, const Json& replacement, bool upsert = false) const;
+  DeleteResult delete_one(const Json& filter) const;
+  DeleteResult delete_many(const Json& filter) const;
+  std::int64_t count_documents(const Json& filter = Json::object()) const;
+  Cursor aggregate(const Json& pipeline) const;
+  // Runs a command against this collection's database, e.g. {"distinct": name(), ...}.
+  Json run_command(const Json& command) const;
+
+ private:
+  std::shared_ptr<detail::Pool> pool_;
+  std::string database_;
+  std::string name_;
+};
+
+class Database {
+ public:
+  Database(std::shared_ptr<detail::Pool> pool, std::string name);
+  [[nodiscard]] Collection operator[](std::string_view collection) const;
+  [[nodiscard]] const std::string& name() const noexcept { return name_; }
+  Json run_command(const Json& command) const;
+
+ private:
+  std::shared_ptr<detail::Pool> pool_;
+  std::string name_;
+};
+
+// One cluster: a client pool.
+class Cluster {
+ public:
+  explicit Cluster(const std::string& connection_string);
+  [[nodiscard]] Database operator[](std::string_view database) const;
+  // {"ping": 1} against admin; false when the cluster cannot be reached.
+  [[nodiscard]] bool ping() const;
+
+ private:
+  std::shared_ptr<detail::Pool> pool_;
+};
+
+// The process-wide connections, configured from the environment (see mongo_config.hpp).
+class MongoManager {
+ public:
+  // Creates the main cluster's pool from the environment, once. Throws ConfigurationError
+  // when MongoDB is not configured. Safe to call from several threads.
+  static void initialize();
+  // Uses this connection string instead of the environment (tests, local runs). Replaces any
+  // earlier configuration.
+  static void initialize(const std::string& connection_string);
+  [[nodiscard]] static bool is_initialized();
+  // The main cluster (initialising it on first use).
+  [[nodiscard]] static const Cluster& cluster();
+  [[nodiscard]] static Database get_database(std::string_view name);
+  // An external cluster from EXTERNAL_MONGODB_CONNECTIONS; ConfigurationError naming the
+  // known ones when `name` is not among them.
+  [[nodiscard]] static const Cluster& external(std::string_view name);
+  [[nodiscard]] static std::vector<std::string> external_names();
+  // Forgets every pool (tests).
+  static void reset();
+};
+
+// db()["users_db"]["users"]: the main cluster.
+[[nodiscard]] inline const Cluster& db() {
+  return MongoManager::cluster();
+}
+
+// external_db()["ClusterDockets"]["smart_data"]["addresses"].
+struct ExternalClusters {
+  [[nodiscard]] const Cluster& operator[](std::string_view name) const {
+    return MongoManager::external(name);
+  }
+};
+[[nodiscard]] inline ExternalClusters external_db() {
+  return {};
+}
+
+}  // namespace aws_helper

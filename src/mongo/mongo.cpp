@@ -1,0 +1,497 @@
+#include <map>
+#include <mutex>
+
+#include <mongoc/mongoc.h>
+
+#include <aws_helper/document.hpp>
+#include <aws_helper/log.hpp>
+#include <aws_helper/mongo.hpp>
+#include <aws_helper/mongo_config.hpp>
+
+#include "mongo/bson_convert.hpp"
+
+namespace aws_helper {
+
+namespace detail {
+
+// libmongoc's own messages go through the framework's logger instead of raw stderr. Driver
+// warnings are mostly noise for a service (e.g. FerretDB has no endSessions); failures reach
+// the caller as exceptions, so they are logged at debug level, errors at error level.
+void route_driver_logs() {
+  mongoc_log_set_handler(
+      [](mongoc_log_level_t level, const char* domain, const char* message, void*) {
+        static const Logger logger{"mongoc"};
+        LogLevel ours = LogLevel::trace;
+        if (level <= MONGOC_LOG_LEVEL_ERROR) {
+          ours = LogLevel::error;
+        } else if (level <= MONGOC_LOG_LEVEL_INFO) {
+          ours = LogLevel::debug;
+        }
+        if (log::enabled(ours))
+          log::write(ours, logger.name(), std::string(domain) + ": " + message);
+      },
+      nullptr);
+}
+
+// One client pool. libmongoc is initialised once per process, before the first pool.
+struct Pool {
+  mongoc_uri_t* uri = nullptr;
+  mongoc_client_pool_t* pool = nullptr;
+
+  explicit Pool(const std::string& connection_string) {
+    static std::once_flag once;
+    std::call_once(once, [] {
+      mongoc_init();
+      route_driver_logs();
+    });
+    std::string with_defaults = mongo::with_lambda_defaults(connection_string);
+    bson_error_t error;
+    uri = mongoc_uri_new_with_error(with_defaults.c_str(), &error);
+    if (uri == nullptr) {
+      throw ConfigurationError(std::string("Invalid MongoDB connection string: ") + error.message);
+    }
+    pool = mongoc_client_pool_new(uri);
+    if (pool == nullptr) {
+      mongoc_uri_destroy(uri);
+      throw ConfigurationError("Could not create a MongoDB client pool");
+    }
+    mongoc_client_pool_set_error_api(pool, MONGOC_ERROR_API_VERSION_2);
+    mongoc_client_pool_set_appname(pool, "aws-cpp-helper");
+  }
+  ~Pool() {
+    mongoc_client_pool_destroy(pool);
+    mongoc_uri_destroy(uri);
+  }
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
+};
+
+// A client borrowed from a pool for the length of one operation (or one cursor).
+class Lease {
+ public:
+  explicit Lease(std::shared_ptr<Pool> pool)
+      : pool_(std::move(pool)), client_(mongoc_client_pool_pop(pool_->pool)) {}
+  ~Lease() {
+    if (client_ != nullptr) mongoc_client_pool_push(pool_->pool, client_);
+  }
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+  [[nodiscard]] mongoc_client_t* get() const noexcept { return client_; }
+
+ private:
+  std::shared_ptr<Pool> pool_;
+  mongoc_client_t* client_;
+};
+
+struct CursorState {
+  std::unique_ptr<Lease> lease;
+  mongoc_collection_t* collection = nullptr;
+  mongoc_cursor_t* cursor = nullptr;
+  ~CursorState() {
+    if (cursor != nullptr) mongoc_cursor_destroy(cursor);
+    if (collection != nullptr) mongoc_collection_destroy(collection);
+  }
+};
+
+}  // namespace detail
+
+namespace {
+
+using mongo::BsonPtr;
+
+// A filter: null (what `{}` gives in C++) means "everything", like an empty object.
+BsonPtr filter_bson(const Json& filter) {
+  return mongo::to_bson(filter.is_null() ? Json::object() : filter);
+}
+
+// The driver's error as a typed exception.
+[[noreturn]] void raise(const bson_error_t& error, const Json* reply = nullptr) {
+  std::string message = error.message;
+  if (error.code == 11000 || error.code == 11001) {
+    throw DuplicateKeyError(message, error.domain, error.code,
+                            mongo::duplicate_key(message, reply));
+  }
+  if (error.domain == MONGOC_ERROR_SERVER_SELECTION || error.domain == MONGOC_ERROR_STREAM ||
+      (error.domain == MONGOC_ERROR_CLIENT && error.code == MONGOC_ERROR_CLIENT_AUTHENTICATE)) {
+    throw MongoUnavailableError("MongoDB is unreachable: " + message, error.domain, error.code);
+  }
+  throw MongoCommandError(message, error.domain, error.code);
+}
+
+// A collection handle from a leased client; destroyed with the scope.
+class CollectionHandle {
+ public:
+  CollectionHandle(const detail::Lease& lease, const std::string& db, const std::string& name)
+      : handle_(mongoc_client_get_collection(lease.get(), db.c_str(), name.c_str())) {}
+  ~CollectionHandle() { mongoc_collection_destroy(handle_); }
+  CollectionHandle(const CollectionHandle&) = delete;
+  CollectionHandle& operator=(const CollectionHandle&) = delete;
+  [[nodiscard]] mongoc_collection_t* get() const noexcept { return handle_; }
+
+ private:
+  mongoc_collection_t* handle_;
+};
+
+// An initialised stack bson_t for replies, destroyed with the scope.
+class Reply {
+ public:
+  Reply() { bson_init(&doc_); }
+  ~Reply() { bson_destroy(&doc_); }
+  Reply(const Reply&) = delete;
+  Reply& operator=(const Reply&) = delete;
+  [[nodiscard]] bson_t* get() noexcept { return &doc_; }
+  [[nodiscard]] Json json() const { return mongo::from_bson(doc_); }
+
+ private:
+  bson_t doc_;
+};
+
+std::int64_t count_field(const Json& reply, const char* key) {
+  auto it = reply.find(key);
+  if (it == reply.end()) return 0;
+  if (it->is_number_integer()) return it->get<std::int64_t>();
+  if (it->is_object() && it->contains("$numberLong")) {
+    return std::stoll((*it)["$numberLong"].get<std::string>());
+  }
+  return 0;
+}
+
+BsonPtr find_options(const FindOptions& options) {
+  Json opts = Json::object();
+  if (!options.projection.is_null() && !options.projection.empty())
+    opts["projection"] = options.projection;
+  if (!options.sort.is_null() && !options.sort.empty()) opts["sort"] = options.sort;
+  if (options.skip < 0) throw ValueError("skip must not be negative");
+  if (options.limit < 0) throw ValueError("limit must not be negative");
+  if (options.skip > 0) opts["skip"] = int64(options.skip);
+  if (options.limit > 0) opts["limit"] = int64(options.limit);
+  if (options.batch_size > 0) opts["batchSize"] = options.batch_size;
+  return mongo::to_bson(opts);
+}
+
+Cursor make_cursor(const std::shared_ptr<detail::Pool>& pool, const std::string& db,
+                   const std::string& name,
+                   const std::function<mongoc_cursor_t*(mongoc_collection_t*)>& open) {
+  auto state = std::make_unique<detail::CursorState>();
+  state->lease = std::make_unique<detail::Lease>(pool);
+  state->collection = mongoc_client_get_collection(state->lease->get(), db.c_str(), name.c_str());
+  state->cursor = open(state->collection);
+  return Cursor(std::move(state));
+}
+
+UpdateResult update_result(const Json& reply) {
+  UpdateResult result;
+  result.matched_count = count_field(reply, "matchedCount");
+  result.modified_count = count_field(reply, "modifiedCount");
+  if (auto it = reply.find("upsertedId"); it != reply.end() && !it->is_null())
+    result.upserted_id = *it;
+  return result;
+}
+
+using UpdateFn = bool (*)(mongoc_collection_t*, const bson_t*, const bson_t*, const bson_t*,
+                          bson_t*, bson_error_t*);
+
+UpdateResult run_update(const std::shared_ptr<detail::Pool>& pool, const std::string& db,
+                        const std::string& name, UpdateFn fn, const Json& filter,
+                        const Json& update, bool upsert) {
+  BsonPtr selector = filter_bson(filter);
+  BsonPtr change = mongo::to_bson(update);
+  BsonPtr opts = mongo::to_bson(Json{{"upsert", upsert}});
+  detail::Lease lease(pool);
+  CollectionHandle collection(lease, db, name);
+  Reply reply;
+  bson_error_t error;
+  if (!fn(collection.get(), selector.get(), change.get(), opts.get(), reply.get(), &error)) {
+    Json details = reply.json();
+    raise(error, &details);
+  }
+  return update_result(reply.json());
+}
+
+}  // namespace
+
+// ---- Cursor ---------------------------------------------------------------------------------
+
+Cursor::Cursor(std::unique_ptr<detail::CursorState> state) : state_(std::move(state)) {}
+Cursor::~Cursor() = default;
+Cursor::Cursor(Cursor&&) noexcept = default;
+Cursor& Cursor::operator=(Cursor&&) noexcept = default;
+
+std::optional<Json> Cursor::next() {
+  if (!state_ || state_->cursor == nullptr) return std::nullopt;
+  const bson_t* doc = nullptr;
+  if (mongoc_cursor_next(state_->cursor, &doc)) return mongo::from_bson(*doc);
+  bson_error_t error;
+  if (mongoc_cursor_error(state_->cursor, &error)) raise(error);
+  return std::nullopt;
+}
+
+std::vector<Json> Cursor::to_list(std::size_t max) {
+  std::vector<Json> out;
+  while (max == 0 || out.size() < max) {
+    auto doc = next();
+    if (!doc) break;
+    out.push_back(std::move(*doc));
+  }
+  return out;
+}
+
+// ---- Collection -----------------------------------------------------------------------------
+
+Collection::Collection(std::shared_ptr<detail::Pool> pool, std::string database, std::string name)
+    : pool_(std::move(pool)), database_(std::move(database)), name_(std::move(name)) {}
+
+Cursor Collection::find(const Json& filter, const FindOptions& options) const {
+  BsonPtr query = filter_bson(filter);
+  BsonPtr opts = find_options(options);
+  return make_cursor(pool_, database_, name_, [&](mongoc_collection_t* collection) {
+    return mongoc_collection_find_with_opts(collection, query.get(), opts.get(), nullptr);
+  });
+}
+
+std::optional<Json> Collection::find_one(const Json& filter, const FindOptions& options) const {
+  FindOptions one = options;
+  one.limit = 1;
+  return find(filter, one).next();
+}
+
+InsertOneResult Collection::insert_one(const Json& document) const {
+  if (!document.is_object()) throw ValueError("insert_one needs a JSON object");
+  Json doc = document;
+  if (!doc.contains("_id")) {
+    Json with_id = {{"_id", object_id()}};
+    for (const auto& [key, value] : doc.items()) with_id[key] = value;
+    doc = std::move(with_id);
+  }
+  BsonPtr bson = mongo::to_bson(doc);
+  detail::Lease lease(pool_);
+  CollectionHandle collection(lease, database_, name_);
+  Reply reply;
+  bson_error_t error;
+  if (!mongoc_collection_insert_one(collection.get(), bson.get(), nullptr, reply.get(), &error)) {
+    Json details = reply.json();
+    raise(error, &details);
+  }
+  return {doc["_id"]};
+}
+
+InsertManyResult Collection::insert_many(const std::vector<Json>& documents, bool ordered) const {
+  InsertManyResult result;
+  if (documents.empty()) return result;
+  std::vector<BsonPtr> owned;
+  // bson_t is declared with an alignment attribute that a template argument cannot carry; the
+  // vector only holds pointers, so the dropped attribute is harmless here.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wignored-attributes"
+  std::vector<const bson_t*> pointers;
+#pragma GCC diagnostic pop
+  for (const auto& document : documents) {
+    if (!document.is_object()) throw ValueError("insert_many needs JSON objects");
+    Json doc = document;
+    if (!doc.contains("_id")) {
+      Json with_id = {{"_id", object_id()}};
+      for (const auto& [key, value] : doc.items()) with_id[key] = value;
+      doc = std::move(with_id);
+    }
+    result.inserted_ids.push_back(doc["_id"]);
+    owned.push_back(mongo::to_bson(doc));
+    pointers.push_back(owned.back().get());
+  }
+  BsonPtr opts = mongo::to_bson(Json{{"ordered", ordered}});
+  detail::Lease lease(pool_);
+  CollectionHandle collection(lease, database_, name_);
+  Reply reply;
+  bson_error_t error;
+  if (!mongoc_collection_insert_many(collection.get(), pointers.data(), pointers.size(), opts.get(),
+                                     reply.get(), &error)) {
+    Json details = reply.json();
+    raise(error, &details);
+  }
+  return result;
+}
+
+UpdateResult Collection::update_one(const Json& filter, const Json& update, bool upsert) const {
+  return run_update(pool_, database_, name_, &mongoc_collection_update_one, filter, update, upsert);
+}
+
+UpdateResult Collection::update_many(const Json& filter, const Json& update, bool upsert) const {
+  return run_update(pool_, database_, name_, &mongoc_collection_update_many, filter, update,
+                    upsert);
+}
+
+UpdateResult Collection::replace_one(const Json& filter, const Json& replacement,
+                                     bool upsert) const {
+  return run_update(pool_, database_, name_, &mongoc_collection_replace_one, filter, replacement,
+                    upsert);
+}
+
+DeleteResult Collection::delete_one(const Json& filter) const {
+  BsonPtr selector = filter_bson(filter);
+  detail::Lease lease(pool_);
+  CollectionHandle collection(lease, database_, name_);
+  Reply reply;
+  bson_error_t error;
+  if (!mongoc_collection_delete_one(collection.get(), selector.get(), nullptr, reply.get(),
+                                    &error)) {
+    raise(error);
+  }
+  return {count_field(reply.json(), "deletedCount")};
+}
+
+DeleteResult Collection::delete_many(const Json& filter) const {
+  BsonPtr selector = filter_bson(filter);
+  detail::Lease lease(pool_);
+  CollectionHandle collection(lease, database_, name_);
+  Reply reply;
+  bson_error_t error;
+  if (!mongoc_collection_delete_many(collection.get(), selector.get(), nullptr, reply.get(),
+                                     &error)) {
+    raise(error);
+  }
+  return {count_field(reply.json(), "deletedCount")};
+}
+
+std::int64_t Collection::count_documents(const Json& filter) const {
+  BsonPtr query = filter_bson(filter);
+  detail::Lease lease(pool_);
+  CollectionHandle collection(lease, database_, name_);
+  bson_error_t error;
+  std::int64_t count = mongoc_collection_count_documents(collection.get(), query.get(), nullptr,
+                                                         nullptr, nullptr, &error);
+  if (count < 0) raise(error);
+  return count;
+}
+
+Cursor Collection::aggregate(const Json& pipeline) const {
+  if (!pipeline.is_array()) throw ValueError("An aggregation pipeline must be a list of stages");
+  BsonPtr stages = mongo::to_bson(Json{{"pipeline", pipeline}});
+  return make_cursor(pool_, database_, name_, [&](mongoc_collection_t* collection) {
+    return mongoc_collection_aggregate(collection, MONGOC_QUERY_NONE, stages.get(), nullptr,
+                                       nullptr);
+  });
+}
+
+Json Collection::run_command(const Json& command) const {
+  return Database(pool_, database_).run_command(command);
+}
+
+// ---- Database, Cluster ----------------------------------------------------------------------
+
+Database::Database(std::shared_ptr<detail::Pool> pool, std::string name)
+    : pool_(std::move(pool)), name_(std::move(name)) {}
+
+Collection Database::operator[](std::string_view collection) const {
+  return Collection(pool_, name_, std::string(collection));
+}
+
+Json Database::run_command(const Json& command) const {
+  BsonPtr cmd = mongo::to_bson(command);
+  detail::Lease lease(pool_);
+  Reply reply;
+  bson_error_t error;
+  if (!mongoc_client_command_with_opts(lease.get(), name_.c_str(), cmd.get(), nullptr, nullptr,
+                                       reply.get(), &error)) {
+    raise(error);
+  }
+  return reply.json();
+}
+
+Cluster::Cluster(const std::string& connection_string)
+    : pool_(std::make_shared<detail::Pool>(connection_string)) {}
+
+Database Cluster::operator[](std::string_view database) const {
+  return Database(pool_, std::string(database));
+}
+
+bool Cluster::ping() const {
+  try {
+    (void)Database(pool_, "admin").run_command({{"ping", 1}});
+    return true;
+  } catch (const MongoError&) {
+    return false;
+  }
+}
+
+// ---- MongoManager ---------------------------------------------------------------------------
+
+namespace {
+struct Registry {
+  std::mutex mutex;
+  std::unique_ptr<Cluster> main;
+  std::map<std::string, std::unique_ptr<Cluster>, std::less<>> external;
+  std::optional<std::vector<mongo::ExternalCluster>> external_config;
+};
+
+Registry& registry() {
+  static Registry instance;
+  return instance;
+}
+}  // namespace
+
+void MongoManager::initialize() {
+  auto& r = registry();
+  std::lock_guard lock(r.mutex);
+  if (!r.main) r.main = std::make_unique<Cluster>(mongo::connection_string_from_env());
+}
+
+void MongoManager::initialize(const std::string& connection_string) {
+  auto& r = registry();
+  auto cluster = std::make_unique<Cluster>(connection_string);
+  std::lock_guard lock(r.mutex);
+  r.main = std::move(cluster);
+}
+
+bool MongoManager::is_initialized() {
+  auto& r = registry();
+  std::lock_guard lock(r.mutex);
+  return r.main != nullptr;
+}
+
+const Cluster& MongoManager::cluster() {
+  initialize();
+  auto& r = registry();
+  std::lock_guard lock(r.mutex);
+  return *r.main;
+}
+
+Database MongoManager::get_database(std::string_view name) {
+  return cluster()[name];
+}
+
+std::vector<std::string> MongoManager::external_names() {
+  auto& r = registry();
+  std::lock_guard lock(r.mutex);
+  if (!r.external_config) r.external_config = mongo::external_clusters_from_env();
+  std::vector<std::string> names;
+  for (const auto& cluster : *r.external_config) names.push_back(cluster.name);
+  return names;
+}
+
+const Cluster& MongoManager::external(std::string_view name) {
+  auto& r = registry();
+  std::lock_guard lock(r.mutex);
+  if (auto it = r.external.find(name); it != r.external.end()) return *it->second;
+  if (!r.external_config) r.external_config = mongo::external_clusters_from_env();
+  for (const auto& cluster : *r.external_config) {
+    if (cluster.name == name) {
+      auto& slot = r.external[cluster.name];
+      slot = std::make_unique<Cluster>(cluster.connection_string);
+      return *slot;
+    }
+  }
+  std::string known;
+  for (const auto& cluster : *r.external_config)
+    known += (known.empty() ? "" : ", ") + cluster.name;
+  throw ConfigurationError("External MongoDB cluster '" + std::string(name) +
+                           "' not configured. Available clusters: [" + known + "]");
+}
+
+void MongoManager::reset() {
+  auto& r = registry();
+  std::lock_guard lock(r.mutex);
+  r.main.reset();
+  r.external.clear();
+  r.external_config.reset();
+}
+
+}  // namespace aws_helper

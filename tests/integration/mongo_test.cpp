@@ -1,0 +1,207 @@
+// The MongoDB layer against FerretDB (started by ./scripts/test; AWS_HELPER_FERRETDB_URI).
+#include <chrono>
+#include <cstdlib>
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <aws_helper/document.hpp>
+#include <aws_helper/mongo.hpp>
+
+#include "support/ports.hpp"
+
+namespace aws_helper {
+namespace {
+
+std::string ferretdb_uri() {
+  const char* uri = std::getenv("AWS_HELPER_FERRETDB_URI");
+  if (uri == nullptr || *uri == '\0') {
+    ADD_FAILURE() << "AWS_HELPER_FERRETDB_URI is not set: run through ./scripts/test, which starts "
+                     "FerretDB";
+    return "mongodb://127.0.0.1:1/";
+  }
+  return uri;
+}
+
+class MongoTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    MongoManager::initialize(ferretdb_uri());
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    database_ = std::string("t_") + info->name() + "_" + std::to_string(::getpid());
+    if (database_.size() > 60) database_.resize(60);
+  }
+  void TearDown() override {
+    try {
+      (void)db()[database_].run_command({{"dropDatabase", 1}});
+    } catch (const std::exception&) {
+    }
+  }
+  [[nodiscard]] Collection collection(const std::string& name) const {
+    return db()[database_][name];
+  }
+  std::string database_;
+};
+
+TEST_F(MongoTest, InsertFindUpdateDelete) {
+  auto users = collection("users");
+  auto inserted = users.insert_one({{"name", "Ana"}, {"age", 31}});
+  ASSERT_TRUE(is_object_id(inserted.inserted_id));
+  auto found = users.find_one({{"_id", inserted.inserted_id}});
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ((*found)["name"], "Ana");
+  EXPECT_EQ(found->begin().key(), "_id");
+
+  auto many = users.insert_many({{{"name", "Bo"}, {"age", 25}}, {{"name", "Cy"}, {"age", 40}}});
+  EXPECT_EQ(many.inserted_ids.size(), 2u);
+  EXPECT_EQ(users.count_documents(), 3);
+  EXPECT_EQ(users.count_documents({{"age", {{"$gte", 30}}}}), 2);
+
+  auto updated = users.update_one({{"name", "Bo"}}, {{"$set", {{"age", 26}}}});
+  EXPECT_EQ(updated.matched_count, 1);
+  EXPECT_EQ(updated.modified_count, 1);
+  EXPECT_FALSE(updated.upserted_id.has_value());
+  auto upserted = users.update_one({{"name", "Di"}}, {{"$set", {{"age", 50}}}}, true);
+  EXPECT_EQ(upserted.matched_count, 0);
+  ASSERT_TRUE(upserted.upserted_id.has_value());
+  auto all = users.update_many({}, {{"$inc", {{"age", 1}}}});
+  EXPECT_EQ(all.matched_count, 4);
+  auto replaced = users.replace_one({{"name", "Cy"}}, {{"name", "Cy"}, {"age", 1}});
+  EXPECT_EQ(replaced.modified_count, 1);
+  EXPECT_EQ((*users.find_one({{"name", "Cy"}}))["age"], 1);
+
+  EXPECT_EQ(users.delete_one({{"name", "Ana"}}).deleted_count, 1);
+  EXPECT_EQ(users.delete_many({{"age", {{"$gt", 0}}}}).deleted_count, 3);
+  EXPECT_FALSE(users.find_one({{"name", "Ana"}}).has_value());
+}
+
+TEST_F(MongoTest, FindWithSortSkipLimitProjectionAndBatches) {
+  auto items = collection("items");
+  std::vector<Json> docs;
+  for (int i = 0; i < 25; ++i) docs.push_back({{"n", i}, {"even", i % 2 == 0}, {"pad", "x"}});
+  items.insert_many(docs);
+  FindOptions options;
+  options.sort = {{"n", -1}};
+  options.skip = 2;
+  options.limit = 5;
+  options.projection = {{"n", 1}, {"_id", 0}};
+  auto page = items.find({{"even", true}}, options).to_list();
+  ASSERT_EQ(page.size(), 5u);
+  EXPECT_EQ(page[0], (Json{{"n", 20}}));
+  EXPECT_EQ(page[4], (Json{{"n", 12}}));
+  FindOptions small_batches;
+  small_batches.batch_size = 3;
+  auto cursor = items.find({}, small_batches);
+  EXPECT_EQ(cursor.to_list(10).size(), 10u);
+  EXPECT_EQ(cursor.to_list().size(), 15u);
+  FindOptions negative;
+  negative.skip = -1;
+  EXPECT_THROW((void)items.find({}, negative), ValueError);
+}
+
+TEST_F(MongoTest, AggregateAndCommands) {
+  auto orders = collection("orders");
+  orders.insert_many({{{"state", "ct"}, {"total", 10}},
+                      {{"state", "ct"}, {"total", 5}},
+                      {{"state", "ny"}, {"total", 7}}});
+  auto rows = orders
+                  .aggregate(Json::array({{{"$match", {{"state", "ct"}}}},
+                                          {{"$sort", {{"total", 1}}}},
+                                          {{"$project", {{"_id", 0}, {"total", 1}}}}}))
+                  .to_list();
+  EXPECT_EQ(rows, (std::vector<Json>{{{"total", 5}}, {{"total", 10}}}));
+  Json distinct = orders.run_command({{"distinct", "orders"}, {"key", "state"}});
+  EXPECT_EQ(distinct["values"], (Json{"ct", "ny"}));
+  EXPECT_THROW((void)orders.aggregate(Json::object()), ValueError);
+}
+
+TEST_F(MongoTest, DuplicateKeyIsTyped) {
+  auto users = collection("users");
+  (void)db()[database_].run_command(
+      {{"createIndexes", "users"},
+       {"indexes",
+        Json::array({{{"key", {{"email", 1}}}, {"name", "email_1"}, {"unique", true}}})}});
+  users.insert_one({{"email", "a@b.c"}});
+  try {
+    users.insert_one({{"email", "a@b.c"}});
+    FAIL() << "expected DuplicateKeyError";
+  } catch (const DuplicateKeyError& error) {
+    EXPECT_EQ(error.code(), 11000u);
+    EXPECT_EQ(error.error_type(), "DuplicateKeyError");
+    EXPECT_EQ(error.http_status(), 409);
+    // FerretDB 1.x gives neither keyValue nor "dup key:" (the key extraction is unit-tested).
+    EXPECT_NE(std::string(error.what()).find("E11000"), std::string::npos) << error.what();
+  }
+}
+
+TEST_F(MongoTest, CommandErrorIsTyped) {
+  try {
+    (void)db()[database_].run_command({{"noSuchCommand", 1}});
+    FAIL() << "expected MongoCommandError";
+  } catch (const MongoCommandError& error) {
+    EXPECT_NE(error.code(), 0u);
+  }
+}
+
+TEST_F(MongoTest, BsonTypesSurviveTheServer) {
+  auto things = collection("things");
+  Json doc = {{"_id", object_id()},
+              {"when", date(std::chrono::system_clock::now())},
+              {"i32", 7},
+              {"i64", int64(7)},
+              {"big", 5000000000LL},
+              {"dbl", 2.5},
+              {"blob", binary(std::string("\x00\x01", 2))},
+              {"id", uuid("123e4567-e89b-12d3-a456-426614174000")},
+              // FerretDB 1.x refuses nested arrays; the document unit tests cover them.
+              {"nested", {{"list", {1, "two", {{"k", "v"}}}}, {"flag", false}, {"none", nullptr}}}};
+  things.insert_one(doc);
+  auto back = things.find_one({{"_id", doc["_id"]}});
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(*back, doc);
+}
+
+TEST_F(MongoTest, ManagerAccessPatterns) {
+  EXPECT_TRUE(MongoManager::is_initialized());
+  EXPECT_TRUE(db().ping());
+  db()[database_]["a"].insert_one({{"x", 1}});
+  EXPECT_EQ(MongoManager::get_database(database_)["a"].count_documents(), 1);
+  setenv("EXTERNAL_MONGODB_CONNECTIONS",
+         (R"([{"name":"ClusterDockets","connection_string":")" + ferretdb_uri() + "\"}]").c_str(),
+         1);
+  MongoManager::reset();
+  MongoManager::initialize(ferretdb_uri());
+  EXPECT_EQ(external_db()["ClusterDockets"][database_]["a"].count_documents(), 1);
+  try {
+    (void)external_db()["Nope"];
+    FAIL();
+  } catch (const ConfigurationError& error) {
+    EXPECT_STREQ(
+        error.what(),
+        "External MongoDB cluster 'Nope' not configured. Available clusters: [ClusterDockets]");
+  }
+  unsetenv("EXTERNAL_MONGODB_CONNECTIONS");
+  MongoManager::reset();
+}
+
+TEST(MongoUnavailableTest, DeadClusterFailsFastWithATypedError) {
+  Cluster dead("mongodb://127.0.0.1:" + std::to_string(testing::unused_port()) +
+               "/?serverSelectionTimeoutMS=300&connectTimeoutMS=300");
+  auto start = std::chrono::steady_clock::now();
+  try {
+    (void)dead["x"]["y"].find_one();
+    FAIL() << "expected MongoUnavailableError";
+  } catch (const MongoUnavailableError& error) {
+    EXPECT_EQ(error.http_status(), 503);
+    EXPECT_NE(std::string(error.what()).find("MongoDB is unreachable"), std::string::npos);
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+  EXPECT_FALSE(dead.ping());
+}
+
+TEST(MongoConfigurationTest, InvalidConnectionStringIsAConfigurationError) {
+  EXPECT_THROW(Cluster("not-a-uri://"), ConfigurationError);
+}
+
+}  // namespace
+}  // namespace aws_helper
