@@ -12,6 +12,8 @@ FERRETDB_VERSION="v1.24.2"
 RIE_MODULE="github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie"
 RIE_VERSION="v0.0.0-20261030222936-bef5c4ba774d"
 MOTO_SPEC="moto[server]==5.2.5"
+# pymongo (the Python framework's own driver version) seeds local data for ./scripts/dev.
+PYMONGO_SPEC="pymongo==4.6.1"
 
 # Debian packages the build and the tests need.
 DEBIAN_PACKAGES=(

@@ -22,19 +22,37 @@ wait_for_port() {
 }
 
 # Exports MONGODB_URI (and AWS_HELPER_FERRETDB_URI) for FerretDB with the SQLite backend.
+# start_ferretdb [data-dir]: a given folder is kept (local runs); by default a fresh temporary
+# one is used and removed by stop_peers.
 start_ferretdb() {
   local dir port
-  dir=$(mktemp -d "${TMPDIR:-/tmp}/aws-helper-ferretdb.XXXXXX")
+  if [[ -n ${1:-} ]]; then
+    dir=$1
+    mkdir -p "$dir"
+  else
+    dir=$(mktemp -d "${TMPDIR:-/tmp}/aws-helper-ferretdb.XXXXXX")
+    PEER_DIRS+=("$dir")
+  fi
   port=$(free_port)
   "$PEERS/bin/ferretdb" --handler=sqlite --sqlite-url="file:$dir/" \
     --listen-addr="127.0.0.1:$port" --telemetry=disable --debug-addr=- \
     --log-level=warn >"$dir/ferretdb.log" 2>&1 &
   PEER_PIDS+=($!)
-  PEER_DIRS+=("$dir")
   wait_for_port "$port" FerretDB "$dir/ferretdb.log"
   export MONGODB_URI="mongodb://127.0.0.1:$port/"
   export AWS_HELPER_FERRETDB_URI="$MONGODB_URI"
   say "FerretDB on 127.0.0.1:$port (data in $dir)"
+}
+
+# seed_states <state>...: upserts {name, is_active: true} into core.states at $MONGODB_URI.
+seed_states() {
+  "$PEERS/venv/bin/python" - "$@" <<'PY'
+import os, sys
+from pymongo import MongoClient
+states = MongoClient(os.environ["MONGODB_URI"], serverSelectionTimeoutMS=5000)["core"]["states"]
+for name in sys.argv[1:]:
+    states.update_one({"name": name}, {"$set": {"is_active": True}}, upsert=True)
+PY
 }
 
 # Exports AWS_ENDPOINT_URL and test credentials for moto in server mode.

@@ -1,16 +1,11 @@
 #include <aws_helper/document.hpp>
 #include <aws_helper/error.hpp>
 #include <aws_helper/lambda.hpp>
+#include <aws_helper/state_validator.hpp>
 
 namespace aws_helper {
 
 namespace {
-
-// The state check of an entry point: a usable database name. Whether it is active in
-// core.states is StateValidator's job (MongoDB layer).
-void validate_state(const std::string& state) {
-  check_state_name(state);
-}
 
 Session session_from_event(const Json& event, bool requires_state) {
   auto it = event.find("session");
@@ -25,7 +20,7 @@ Session session_from_event(const Json& event, bool requires_state) {
     }
   }
   Session session = present ? Session::from_json(*it) : Session{};
-  if (requires_state) validate_state(*session.state());
+  if (requires_state) StateValidator::validate(*session.state());
   return session;
 }
 

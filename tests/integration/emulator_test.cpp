@@ -4,11 +4,32 @@
 #include <gtest/gtest.h>
 
 #include <aws_helper/json.hpp>
+#include <aws_helper/mongo.hpp>
 
 namespace aws_helper {
 namespace {
 
 using testing::Emulator;
+
+// The states these tests use, in core.states of the FerretDB that ./scripts/test started (the
+// bootstraps inherit MONGODB_URI and validate states there).
+class SeedStates : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    const char* uri = std::getenv("AWS_HELPER_FERRETDB_URI");
+    if (uri == nullptr || *uri == '\0') {
+      ADD_FAILURE() << "AWS_HELPER_FERRETDB_URI is not set: run through ./scripts/test";
+      return;
+    }
+    Cluster ferretdb(uri);
+    auto states = ferretdb["core"]["states"];
+    for (const char* name : {"connecticut", "ohio", "maine", "texas", "utah"}) {
+      states.update_one({{"name", name}}, {{"$set", {{"is_active", true}}}}, true);
+    }
+    states.update_one({{"name", "vermont"}}, {{"$set", {{"is_active", false}}}}, true);
+  }
+};
+const auto* const kSeedStates = ::testing::AddGlobalTestEnvironment(new SeedStates);
 
 Json invoke_json(const Emulator& emulator, const std::string& payload,
                  const httplib::Headers& headers = {}) {
@@ -30,6 +51,27 @@ TEST(EmulatorTest, MissingSessionIsAnErrorEnvelope) {
   EXPECT_EQ(reply, (Json{{"success", false},
                          {"error", "'session' with 'state' is required in the event"},
                          {"error_type", "ValueError"}}));
+}
+
+TEST(EmulatorTest, InactiveStateIsRefusedAgainstCoreStates) {
+  Emulator emulator(TEST_SERVICE_BOOTSTRAP, "lambda:stateful");
+  EXPECT_EQ(invoke_json(emulator, R"({"session":{"state":"vermont"},"data":{}})"),
+            (Json{{"success", false},
+                  {"error", "State 'vermont' is not valid or not active"},
+                  {"error_type", "InvalidStateError"}}));
+  EXPECT_EQ(invoke_json(emulator, R"({"session":{"state":"atlantis"},"data":{}})")["error_type"],
+            "InvalidStateError");
+  EXPECT_EQ(invoke_json(emulator, R"({"session":{"state":"ohio"},"data":{}})")["success"], true);
+}
+
+TEST(EmulatorTest, StateCheckWithMongoDbDownIsAnErrorEnvelope) {
+  Emulator emulator(
+      TEST_SERVICE_BOOTSTRAP, "lambda:stateful",
+      {{"MONGODB_URI", "mongodb://127.0.0.1:" + std::to_string(testing::unused_port()) +
+                           "/?serverSelectionTimeoutMS=300"}});
+  Json reply = invoke_json(emulator, R"({"session":{"state":"ohio"},"data":{}})");
+  EXPECT_EQ(reply["success"], false);
+  EXPECT_EQ(reply["error_type"], "MongoUnavailableError");
 }
 
 TEST(EmulatorTest, MalformedEventIsAnErrorEnvelope) {

@@ -1,9 +1,20 @@
 #include <gtest/gtest.h>
 
 #include <aws_helper/lambda.hpp>
+#include <aws_helper/state_validator.hpp>
 
 namespace aws_helper {
 namespace {
+
+// States are looked up in a fixed set here; against core.states in tests/integration.
+class KnownStates : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    StateValidator::set_lookup([](const std::string& state) { return state == "ohio"; });
+  }
+  void TearDown() override { StateValidator::set_lookup(nullptr); }
+};
+const auto* const kKnownStates = ::testing::AddGlobalTestEnvironment(new KnownStates);
 
 runtime::InvocationContext test_context() {
   runtime::InvocationContext context;
@@ -77,6 +88,41 @@ TEST(LambdaTest, InvalidStateNameIsRefused) {
   Json reply = run_lambda(lambda, {{"session", {{"state", "admin"}}}}, test_context());
   EXPECT_EQ(reply["success"], false);
   EXPECT_EQ(reply["error_type"], "InvalidStateError");
+}
+
+TEST(LambdaTest, InactiveStateIsInvalidStateError) {
+  EchoLambda lambda;
+  EXPECT_EQ(run_lambda(lambda, {{"session", {{"state", "atlantis"}}}}, test_context()),
+            (Json{{"success", false},
+                  {"error", "State 'atlantis' is not valid or not active"},
+                  {"error_type", "InvalidStateError"}}));
+}
+
+TEST(StateValidatorTest, CachesValidStatesOnly) {
+  int lookups = 0;
+  StateValidator::set_lookup([&](const std::string& state) {
+    ++lookups;
+    return state == "texas";
+  });
+  StateValidator::validate("texas");
+  StateValidator::validate("texas");
+  EXPECT_EQ(lookups, 1);
+  EXPECT_THROW(StateValidator::validate("nowhere"), InvalidStateError);
+  EXPECT_THROW(StateValidator::validate("nowhere"), InvalidStateError);
+  EXPECT_EQ(lookups, 3);
+  EXPECT_THROW(StateValidator::validate("admin"), InvalidStateError);  // no lookup for it
+  EXPECT_EQ(lookups, 3);
+  StateValidator::clear_cache();
+  StateValidator::validate("texas");
+  EXPECT_EQ(lookups, 4);
+  StateValidator::set_lookup([](const std::string& state) { return state == "ohio"; });
+}
+
+TEST(StateValidatorTest, LookupFailuresPropagate) {
+  StateValidator::set_lookup(
+      [](const std::string&) -> bool { throw ConfigurationError("MongoDB is not configured"); });
+  EXPECT_THROW(StateValidator::validate("ohio"), ConfigurationError);
+  StateValidator::set_lookup([](const std::string& state) { return state == "ohio"; });
 }
 
 TEST(LambdaTest, StatelessLambdaTakesOptionalSessionAsGiven) {
