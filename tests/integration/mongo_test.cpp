@@ -1,12 +1,15 @@
 // The MongoDB layer against FerretDB (started by ./scripts/test; AWS_HELPER_FERRETDB_URI).
 #include <chrono>
 #include <cstdlib>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <aws_helper/document.hpp>
 #include <aws_helper/mongo.hpp>
+#include <aws_helper/repository.hpp>
+#include <aws_helper/session.hpp>
 
 #include "support/ports.hpp"
 
@@ -182,6 +185,110 @@ TEST_F(MongoTest, ManagerAccessPatterns) {
   }
   unsetenv("EXTERNAL_MONGODB_CONNECTIONS");
   MongoManager::reset();
+}
+
+class OrdersRepository : public Repository {
+ public:
+  [[nodiscard]] std::string collection_name() const override { return "orders"; }
+  [[nodiscard]] std::vector<IndexSpec> indexes() const override {
+    IndexSpec by_customer{.keys = {{"customer_id", 1}, {"created_at", -1}}};
+    IndexSpec number{.keys = {{"number", 1}}, .unique = true};
+    IndexSpec broken{.keys = Json::object(), .name = "broken"};
+    IndexSpec sparse{.keys = {{"coupon", 1}}, .sparse = true, .name = "coupon_sparse"};
+    return {by_customer, number, broken, sparse};
+  }
+};
+
+class FixedRepository : public Repository {
+ public:
+  explicit FixedRepository(std::string db) : db_(std::move(db)) {}
+  [[nodiscard]] std::string collection_name() const override { return "settings"; }
+  [[nodiscard]] std::optional<std::string> database_key() const override { return db_; }
+
+ private:
+  std::string db_;
+};
+
+class BadExternalRepository : public Repository {
+ public:
+  [[nodiscard]] std::string collection_name() const override { return "addresses"; }
+  [[nodiscard]] bool is_external() const override { return true; }
+};
+
+TEST_F(MongoTest, RepositoryRoutesBySessionStatePerThread) {
+  OrdersRepository orders;
+  std::string a = database_ + "_a";
+  std::string b = database_ + "_b";
+  auto work = [&](const std::string& state, int n) {
+    SessionScope scope{Session{state, std::nullopt}};
+    for (int i = 0; i < n; ++i) orders.collection().insert_one({{"i", i}, {"state", state}});
+  };
+  std::thread ta(work, a, 20);
+  std::thread tb(work, b, 30);
+  ta.join();
+  tb.join();
+  EXPECT_EQ(db()[a]["orders"].count_documents(), 20);
+  EXPECT_EQ(db()[b]["orders"].count_documents(), 30);
+  EXPECT_EQ(db()[a]["orders"].count_documents({{"state", b}}), 0);
+  for (const auto& name : {a, b}) (void)db()[name].run_command({{"dropDatabase", 1}});
+}
+
+TEST_F(MongoTest, RepositoryWithoutStateIsAClearError) {
+  OrdersRepository orders;
+  SessionScope scope{Session{}};
+  try {
+    (void)orders.collection();
+    FAIL();
+  } catch (const ValueError& error) {
+    EXPECT_STREQ(error.what(),
+                 "orders repository: 'state' is required in session but not set. Set "
+                 "database_key to a fixed value, or ensure session is initialized.");
+  }
+  FixedRepository fixed(database_);
+  EXPECT_EQ(fixed.database_name(), database_);
+  fixed.collection().insert_one({{"k", "v"}});
+  EXPECT_EQ(collection("settings").count_documents(), 1);
+  EXPECT_THROW((void)BadExternalRepository().collection("x"), ConfigurationError);
+}
+
+TEST_F(MongoTest, EnsureIndexesReportsEveryOutcome) {
+  OrdersRepository orders;
+  auto first = orders.ensure_indexes(database_);
+  EXPECT_EQ(first.database, database_);
+  EXPECT_EQ(first.created,
+            (std::vector<std::string>{"customer_id_1_created_at_-1", "number_1", "coupon_sparse"}));
+  ASSERT_EQ(first.failed.size(), 1u);
+  EXPECT_EQ(first.failed[0].name, "broken");
+  EXPECT_FALSE(first.ok());
+  // Re-running creates nothing new and fails the same way.
+  auto second = orders.ensure_indexes(database_);
+  EXPECT_EQ(second.created, first.created);
+  Json listed = db()[database_].run_command({{"listIndexes", "orders"}});
+  EXPECT_EQ(listed["cursor"]["firstBatch"].size(), 4u);  // _id_ + 3
+  // The unique index is real.
+  collection("orders").insert_one({{"number", 7}});
+  EXPECT_THROW(collection("orders").insert_one({{"number", 7}}), DuplicateKeyError);
+}
+
+TEST_F(MongoTest, PruneOrphanIndexesDryRunThenForReal) {
+  OrdersRepository orders;
+  (void)orders.ensure_indexes(database_);
+  (void)db()[database_].run_command(
+      {{"createIndexes", "orders"},
+       {"indexes", Json::array({{{"key", {{"legacy", 1}}}, {"name", "legacy_1"}}})}});
+  auto dry = orders.prune_orphan_indexes(database_, true);
+  EXPECT_EQ(dry.orphans, (std::vector<std::string>{"legacy_1"}));
+  EXPECT_FALSE(dry.dropped);
+  EXPECT_EQ(db()[database_].run_command({{"listIndexes", "orders"}})["cursor"]["firstBatch"].size(),
+            5u);
+  auto real = orders.prune_orphan_indexes(database_, false);
+  EXPECT_EQ(real.orphans, (std::vector<std::string>{"legacy_1"}));
+  EXPECT_TRUE(real.dropped);
+  EXPECT_EQ(db()[database_].run_command({{"listIndexes", "orders"}})["cursor"]["firstBatch"].size(),
+            4u);
+  EXPECT_TRUE(orders.prune_orphan_indexes(database_, false).orphans.empty());
+  // A collection that does not exist has nothing to prune.
+  EXPECT_TRUE(FixedRepository(database_ + "_none").prune_orphan_indexes({}, false).orphans.empty());
 }
 
 TEST(MongoUnavailableTest, DeadClusterFailsFastWithATypedError) {
