@@ -144,8 +144,9 @@ def main():
     parser.add_argument("--build", default=os.path.join(ROOT, "build"))
     args = parser.parse_args()
     rie = os.environ.get("AWS_HELPER_RIE", os.path.join(ROOT, ".peers/bin/aws-lambda-rie"))
-    event = json.dumps({"session": {"state": "connecticut"},
-                        "data": {"origin": "Hartford", "stops": ["New Haven", "Stamford"]}})
+    # No session: the Lambda answers with the framework's error envelope before touching
+    # MongoDB, so the figure is the runtime's and the framework's, not the database's.
+    event = json.dumps({"data": {"shipping_id": "65f1a2b3c4d5e6f7a8b9c0d1"}})
     subjects = {
         "echo (plain C++ floor)": (os.path.join(args.build, "bench/echo/bootstrap"), "echo"),
         "demo lambda:generate-route": (os.path.join(args.build, "examples/demo/demo/bootstrap"),
@@ -160,7 +161,7 @@ def main():
         for name, (bootstrap, handler) in subjects.items():
             c, w, body = cold_start(rie, bootstrap, handler, event)
             d, direct_body = direct_cold_start(api, bootstrap, handler, event)
-            if name.startswith("demo") and not all(b'"success":true' in b
+            if name.startswith("demo") and not all(b"'session' with 'state' is required" in b
                                                    for b in (body, direct_body)):
                 raise SystemExit(f"demo replied {body!r} / {direct_body!r}")
             cold[name].append(c)

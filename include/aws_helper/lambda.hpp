@@ -16,6 +16,7 @@
 #include <aws_helper/error.hpp>
 #include <aws_helper/json.hpp>
 #include <aws_helper/log.hpp>
+#include <aws_helper/mongo.hpp>
 #include <aws_helper/runtime.hpp>
 #include <aws_helper/schema.hpp>
 #include <aws_helper/session.hpp>
@@ -49,6 +50,10 @@ class Lambda {
   [[nodiscard]] const Json& event() const noexcept { return event_; }
   [[nodiscard]] const runtime::InvocationContext& context() const noexcept { return context_; }
   [[nodiscard]] Session& session() const { return get_session(); }
+  // The seed's self.db / self.external_db: db()["deliveries"]["shippings"],
+  // external_db()["ClusterDockets"]["smart_data"]["addresses"].
+  [[nodiscard]] const Cluster& db() const { return aws_helper::db(); }
+  [[nodiscard]] ExternalClusters external_db() const { return aws_helper::external_db(); }
   // A logger named after the class, e.g. "GenerateRouteLambda".
   [[nodiscard]] const Logger& logger() const noexcept { return logger_; }
 

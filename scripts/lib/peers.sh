@@ -55,6 +55,19 @@ for name in sys.argv[1:]:
 PY
 }
 
+# seed_demo_shipping <hex id>: a pending shipping in deliveries.shippings, for lambda:generate-route.
+seed_demo_shipping() {
+  "$PEERS/venv/bin/python" - "$1" <<'PY'
+import os, sys
+from bson import ObjectId
+from pymongo import MongoClient
+shippings = MongoClient(os.environ["MONGODB_URI"], serverSelectionTimeoutMS=5000)["deliveries"]["shippings"]
+shippings.replace_one({"_id": ObjectId(sys.argv[1])},
+                      {"_id": ObjectId(sys.argv[1]), "status": "pending", "carrier_id": "carrier-1"},
+                      upsert=True)
+PY
+}
+
 # Exports AWS_ENDPOINT_URL and test credentials for moto in server mode.
 start_moto() {
   local dir port

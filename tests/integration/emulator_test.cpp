@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <aws_helper/document.hpp>
 #include <aws_helper/json.hpp>
 #include <aws_helper/mongo.hpp>
 
@@ -211,19 +212,67 @@ TEST(EmulatorTest, UnknownHandlerIsAnInitErrorListingTheKnownOnes) {
             "lambda:throw-std");
 }
 
+Cluster ferretdb() {
+  return Cluster(std::getenv("AWS_HELPER_FERRETDB_URI"));
+}
+
 TEST(EmulatorTest, DemoGenerateRouteAnswersTheDocumentedCurl) {
   std::string demo = DEMO_BOOTSTRAP;
   ASSERT_FALSE(demo.empty()) << "examples/demo is not part of this build";
+  const std::string id = "65f1a2b3c4d5e6f7a8b9c0d1";
+  auto shippings = ferretdb()["deliveries"]["shippings"];
+  shippings.replace_one({{"_id", object_id(id)}},
+                        {{"_id", object_id(id)}, {"status", "pending"}, {"carrier_id", "c-9"}},
+                        true);
   Emulator emulator(demo, "lambda:generate-route");
   Json reply = invoke_json(
+      emulator, R"({"session":{"state":"connecticut"},"data":{"shipping_id":")" + id + "\"}}");
+  ASSERT_EQ(reply["success"], true) << reply.dump();
+  EXPECT_EQ(reply["data"]["shipping_id"], id);
+  std::string route_id = reply["data"]["route_id"];  // plain hex, as the seed serialises it
+  ASSERT_TRUE(is_object_id_hex(route_id)) << route_id;
+  auto route = ferretdb()["deliveries"]["routes"].find_one({{"_id", object_id(route_id)}});
+  ASSERT_TRUE(route.has_value());
+  EXPECT_EQ((*route)["shipping_id"], object_id(id));
+  EXPECT_EQ((*route)["carrier_id"], "c-9");
+  EXPECT_EQ((*route)["state"], "connecticut");
+  EXPECT_EQ((*shippings.find_one({{"_id", object_id(id)}}))["status"], "scheduled");
+
+  Json unknown = invoke_json(
       emulator,
-      R"({"session":{"state":"connecticut"},"data":{"origin":"Hartford","stops":["New Haven","Stamford"]}})");
-  EXPECT_EQ(reply["success"], true);
-  EXPECT_EQ(reply["data"]["state"], "connecticut");
-  EXPECT_EQ(reply["data"]["legs"], (Json::array({{{"from", "Hartford"}, {"to", "New Haven"}},
-                                                 {{"from", "New Haven"}, {"to", "Stamford"}}})));
-  Json invalid = invoke_json(emulator, R"({"session":{"state":"connecticut"},"data":{}})");
-  EXPECT_EQ(invalid["error"], "'origin' is required and must be a string");
+      R"({"session":{"state":"connecticut"},"data":{"shipping_id":"65f1a2b3c4d5e6f7a8b9c0ff"}})");
+  EXPECT_EQ(unknown, (Json{{"success", false},
+                           {"error", "Shipping 65f1a2b3c4d5e6f7a8b9c0ff not found"},
+                           {"error_type", "ValueError"}}));
+  Json bad =
+      invoke_json(emulator, R"({"session":{"state":"connecticut"},"data":{"shipping_id":"xyz"}})");
+  EXPECT_EQ(bad["error"], "'xyz' is not a valid ObjectId");
+  Json missing = invoke_json(emulator, R"({"session":{"state":"connecticut"},"data":{}})");
+  EXPECT_EQ(missing["error"], "shipping_id is required");
+}
+
+TEST(EmulatorTest, DemoLandRecordsUseStateScopedRepositories) {
+  std::string demo = DEMO_BOOTSTRAP;
+  ASSERT_FALSE(demo.empty());
+  (void)ferretdb()["utah"].run_command({{"dropDatabase", 1}});
+  ferretdb()["core"]["towns"].update_one({{"name", "Provo"}}, {{"$set", {{"platform", "x"}}}},
+                                         true);
+  Emulator emulator(demo, "lambda:land-records");
+  std::string event =
+      R"({"session":{"state":"utah"},"data":{"town":"Provo","records":[{"unique_id":"r1","owner":"Ana"},{"unique_id":"r2","owner":"Bo"}]}})";
+  Json first = invoke_json(emulator, event);
+  ASSERT_EQ(first["success"], true) << first.dump();
+  EXPECT_EQ(first["data"]["upserted"], 2);
+  EXPECT_EQ(first["data"]["town_known"], true);
+  EXPECT_EQ(invoke_json(emulator, event)["data"]["upserted"], 0);
+  EXPECT_EQ(ferretdb()["utah"]["records"].count_documents(), 2);
+  EXPECT_EQ(ferretdb()["connecticut"]["records"].count_documents({{"unique_id", "r1"}}), 0);
+  // The external cluster is not configured here: a clear configuration error, not a crash.
+  Json external = invoke_json(
+      emulator, R"({"session":{"state":"utah"},"data":{"records":[],"address_query":{}}})");
+  EXPECT_EQ(external["error_type"], "ConfigurationError");
+  EXPECT_EQ(external["error"],
+            "External MongoDB cluster 'ClusterDockets' not configured. Available clusters: []");
 }
 
 }  // namespace
