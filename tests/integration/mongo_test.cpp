@@ -12,6 +12,7 @@
 #include <aws_helper/session.hpp>
 
 #include "support/ports.hpp"
+#include "support/process.hpp"
 
 namespace aws_helper {
 namespace {
@@ -304,6 +305,55 @@ TEST(MongoUnavailableTest, DeadClusterFailsFastWithATypedError) {
   }
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
   EXPECT_FALSE(dead.ping());
+}
+
+// A FerretDB of the test's own on a fixed port, so it can be stopped and started again.
+class OwnFerretDb {
+ public:
+  OwnFerretDb(int port, const std::string& dir) : port_(port), dir_(dir) { start(); }
+  void start() {
+    process_ = std::make_unique<testing::Process>(
+        std::vector<std::string>{std::string(AWS_HELPER_SOURCE_DIR) + "/.peers/bin/ferretdb",
+                                 "--handler=sqlite", "--sqlite-url=file:" + dir_ + "/",
+                                 "--listen-addr=127.0.0.1:" + std::to_string(port_),
+                                 "--telemetry=disable", "--debug-addr=-", "--log-level=error"},
+        dir_ + "/ferretdb.log");
+    for (int i = 0; i < 300 && !Cluster(uri()).ping(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  void stop() { process_.reset(); }
+  [[nodiscard]] std::string uri() const {
+    return "mongodb://127.0.0.1:" + std::to_string(port_) +
+           "/?serverSelectionTimeoutMS=500&connectTimeoutMS=500";
+  }
+
+ private:
+  int port_;
+  std::string dir_;
+  std::unique_ptr<testing::Process> process_;
+};
+
+TEST(MongoOutageTest, StoppedServerGivesATypedErrorAndTheNextCallWorksWhenItIsBack) {
+  char dir_template[] = "/tmp/aws-helper-outage.XXXXXX";
+  ASSERT_NE(::mkdtemp(dir_template), nullptr);
+  OwnFerretDb server(testing::unused_port(), dir_template);
+  Cluster cluster(server.uri());  // one pool for the whole test, as in a warm Lambda
+  auto things = cluster["outage"]["things"];
+  things.insert_one({{"n", 1}});
+  ASSERT_EQ(things.count_documents(), 1);
+
+  server.stop();
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_THROW((void)things.count_documents(), MongoUnavailableError);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+
+  server.start();
+  EXPECT_EQ(things.count_documents(), 1);  // the same pool recovers
+  things.insert_one({{"n", 2}});
+  EXPECT_EQ(things.count_documents(), 2);
+  server.stop();
+  std::system((std::string("rm -rf ") + dir_template).c_str());
 }
 
 TEST(MongoConfigurationTest, InvalidConnectionStringIsAConfigurationError) {
