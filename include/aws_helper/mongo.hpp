@@ -72,6 +72,27 @@ struct FindOptions {
   std::int32_t batch_size = 0;
 };
 
+struct FindOneAndUpdateOptions {
+  Json projection;
+  Json sort;
+  bool upsert = false;
+  bool return_new = false;  // false: the document as it was before the update (pymongo's default)
+};
+
+// An index definition (also what Repository::indexes() declares).
+struct IndexSpec {
+  // Every member has a default initializer, so designated initializers may name any subset.
+  Json keys = Json::object();  // ordered: {"customer_id": 1, "created_at": -1}
+  bool unique = false;
+  bool sparse = false;
+  std::optional<Json> partial_filter = std::nullopt;                // partialFilterExpression
+  std::optional<std::int64_t> expire_after_seconds = std::nullopt;  // TTL
+  std::string name = {};  // default: MongoDB's "customer_id_1_created_at_-1"
+
+  // The name MongoDB gives these keys by default.
+  [[nodiscard]] std::string effective_name() const;
+};
+
 struct InsertOneResult {
   Json inserted_id;
 };
@@ -130,6 +151,18 @@ class Collection {
   DeleteResult delete_many(const Json& filter) const;
   std::int64_t count_documents(const Json& filter = Json::object()) const;
   Cursor aggregate(const Json& pipeline) const;
+  // The matched document before (or, with return_new, after) the update; nullopt when none
+  // matched and no upsert happened.
+  std::optional<Json> find_one_and_update(const Json& filter, const Json& update,
+                                          const FindOneAndUpdateOptions& options = {}) const;
+  // The distinct values of `key` among the documents matching `filter`.
+  std::vector<Json> distinct(const std::string& key, const Json& filter = Json::object()) const;
+  // Creates the index (identical existing ones are fine) and returns its name.
+  std::string create_index(const IndexSpec& index) const;
+  // The collection's indexes as the server describes them ({"v", "key", "name", ...}); empty
+  // when the collection does not exist.
+  std::vector<Json> list_indexes() const;
+  void drop_index(const std::string& name) const;
   // Runs a command against this collection's database, e.g. {"distinct": name(), ...}.
   Json run_command(const Json& command) const;
 

@@ -23,19 +23,6 @@
 
 namespace aws_helper {
 
-struct IndexSpec {
-  // Every member has a default initializer, so designated initializers may name any subset.
-  Json keys = Json::object();  // ordered: {"customer_id": 1, "created_at": -1}
-  bool unique = false;
-  bool sparse = false;
-  std::optional<Json> partial_filter = std::nullopt;                // partialFilterExpression
-  std::optional<std::int64_t> expire_after_seconds = std::nullopt;  // TTL
-  std::string name = {};  // default: MongoDB's "customer_id_1_created_at_-1"
-
-  // The name MongoDB gives these keys by default.
-  [[nodiscard]] std::string effective_name() const;
-};
-
 struct IndexFailure {
   std::string name;
   std::string error;

@@ -371,6 +371,84 @@ Cursor Collection::aggregate(const Json& pipeline) const {
   });
 }
 
+std::optional<Json> Collection::find_one_and_update(const Json& filter, const Json& update,
+                                                    const FindOneAndUpdateOptions& options) const {
+  BsonPtr query = filter_bson(filter);
+  BsonPtr change = mongo::to_bson(update);
+  mongoc_find_and_modify_opts_t* opts = mongoc_find_and_modify_opts_new();
+  struct OptsGuard {
+    mongoc_find_and_modify_opts_t* opts;
+    ~OptsGuard() { mongoc_find_and_modify_opts_destroy(opts); }
+  } guard{opts};
+  mongoc_find_and_modify_opts_set_update(opts, change.get());
+  int flags = MONGOC_FIND_AND_MODIFY_NONE;
+  if (options.upsert) flags |= MONGOC_FIND_AND_MODIFY_UPSERT;
+  if (options.return_new) flags |= MONGOC_FIND_AND_MODIFY_RETURN_NEW;
+  mongoc_find_and_modify_opts_set_flags(opts, static_cast<mongoc_find_and_modify_flags_t>(flags));
+  BsonPtr sort;
+  BsonPtr fields;
+  if (!options.sort.is_null() && !options.sort.empty()) {
+    sort = mongo::to_bson(options.sort);
+    mongoc_find_and_modify_opts_set_sort(opts, sort.get());
+  }
+  if (!options.projection.is_null() && !options.projection.empty()) {
+    fields = mongo::to_bson(options.projection);
+    mongoc_find_and_modify_opts_set_fields(opts, fields.get());
+  }
+  detail::Lease lease(pool_);
+  CollectionHandle collection(lease, database_, name_);
+  Reply reply;
+  bson_error_t error;
+  if (!mongoc_collection_find_and_modify_with_opts(collection.get(), query.get(), opts, reply.get(),
+                                                   &error)) {
+    Json details = reply.json();
+    raise(error, &details);
+  }
+  Json result = reply.json();
+  auto value = result.find("value");
+  if (value == result.end() || value->is_null()) return std::nullopt;
+  return *value;
+}
+
+std::vector<Json> Collection::distinct(const std::string& key, const Json& filter) const {
+  Json reply = run_command(
+      {{"distinct", name_}, {"key", key}, {"query", filter.is_null() ? Json::object() : filter}});
+  std::vector<Json> values;
+  for (auto& value : reply["values"]) values.push_back(std::move(value));
+  return values;
+}
+
+std::string Collection::create_index(const IndexSpec& spec) const {
+  if (!spec.keys.is_object() || spec.keys.empty()) {
+    throw ValueError("An index needs at least one key");
+  }
+  std::string name = spec.effective_name();
+  Json index = {{"key", spec.keys}, {"name", name}};
+  if (spec.unique) index["unique"] = true;
+  if (spec.sparse) index["sparse"] = true;
+  if (spec.partial_filter) index["partialFilterExpression"] = *spec.partial_filter;
+  if (spec.expire_after_seconds) index["expireAfterSeconds"] = *spec.expire_after_seconds;
+  (void)run_command({{"createIndexes", name_}, {"indexes", Json::array({index})}});
+  return name;
+}
+
+std::vector<Json> Collection::list_indexes() const {
+  Json listed;
+  try {
+    listed = run_command({{"listIndexes", name_}});
+  } catch (const MongoCommandError& error) {
+    if (error.code() == 26) return {};  // NamespaceNotFound: no collection yet
+    throw;
+  }
+  std::vector<Json> indexes;
+  for (auto& index : listed["cursor"]["firstBatch"]) indexes.push_back(std::move(index));
+  return indexes;
+}
+
+void Collection::drop_index(const std::string& index_name) const {
+  (void)run_command({{"dropIndexes", name_}, {"index", index_name}});
+}
+
 Json Collection::run_command(const Json& command) const {
   return Database(pool_, database_).run_command(command);
 }

@@ -111,16 +111,9 @@ PruneResult Repository::prune_orphan_indexes(const std::optional<std::string>& d
                                              bool dry_run) const {
   PruneResult result;
   result.database = database ? *database : database_name();
-  Database db = cluster()[result.database];
-  Json listed;
-  try {
-    listed = db.run_command({{"listIndexes", collection_name()}});
-  } catch (const MongoCommandError& error) {
-    if (error.code() == 26) return result;  // NamespaceNotFound: no collection, nothing to prune
-    throw;
-  }
+  Collection target = collection(result.database);
   auto declared = indexes();
-  for (const auto& index : listed["cursor"]["firstBatch"]) {
+  for (const auto& index : target.list_indexes()) {
     const std::string name = index.value("name", std::string());
     if (name == "_id_" || !index.contains("key") || special_index(index["key"])) continue;
     bool wanted = false;
@@ -128,9 +121,7 @@ PruneResult Repository::prune_orphan_indexes(const std::optional<std::string>& d
     if (!wanted) result.orphans.push_back(name);
   }
   if (!dry_run) {
-    for (const auto& name : result.orphans) {
-      (void)db.run_command({{"dropIndexes", collection_name()}, {"index", name}});
-    }
+    for (const auto& name : result.orphans) target.drop_index(name);
     result.dropped = true;
   }
   return result;
