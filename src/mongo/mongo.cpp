@@ -208,6 +208,20 @@ UpdateResult run_update(const std::shared_ptr<detail::Pool>& pool, const std::st
   return update_result(reply.json());
 }
 
+using DeleteFn = bool (*)(mongoc_collection_t*, const bson_t*, const bson_t*, bson_t*,
+                          bson_error_t*);
+
+DeleteResult run_delete(const std::shared_ptr<detail::Pool>& pool, const std::string& db,
+                        const std::string& name, DeleteFn fn, const Json& filter) {
+  BsonPtr selector = filter_bson(filter);
+  detail::Lease lease(pool);
+  CollectionHandle collection(lease, db, name);
+  Reply reply;
+  bson_error_t error;
+  if (!fn(collection.get(), selector.get(), nullptr, reply.get(), &error)) raise(error);
+  return {count_field(reply.json(), "deletedCount")};
+}
+
 }  // namespace
 
 // ---- Cursor ---------------------------------------------------------------------------------
@@ -326,29 +340,11 @@ UpdateResult Collection::replace_one(const Json& filter, const Json& replacement
 }
 
 DeleteResult Collection::delete_one(const Json& filter) const {
-  BsonPtr selector = filter_bson(filter);
-  detail::Lease lease(pool_);
-  CollectionHandle collection(lease, database_, name_);
-  Reply reply;
-  bson_error_t error;
-  if (!mongoc_collection_delete_one(collection.get(), selector.get(), nullptr, reply.get(),
-                                    &error)) {
-    raise(error);
-  }
-  return {count_field(reply.json(), "deletedCount")};
+  return run_delete(pool_, database_, name_, &mongoc_collection_delete_one, filter);
 }
 
 DeleteResult Collection::delete_many(const Json& filter) const {
-  BsonPtr selector = filter_bson(filter);
-  detail::Lease lease(pool_);
-  CollectionHandle collection(lease, database_, name_);
-  Reply reply;
-  bson_error_t error;
-  if (!mongoc_collection_delete_many(collection.get(), selector.get(), nullptr, reply.get(),
-                                     &error)) {
-    raise(error);
-  }
-  return {count_field(reply.json(), "deletedCount")};
+  return run_delete(pool_, database_, name_, &mongoc_collection_delete_many, filter);
 }
 
 std::int64_t Collection::count_documents(const Json& filter) const {

@@ -7,19 +7,18 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include <fcntl.h>
 #include <httplib.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "support/ports.hpp"
+#include "support/process.hpp"
 
 namespace aws_helper::testing {
 
@@ -57,42 +56,14 @@ class Emulator {
                                      runtime_address,
                                      bootstrap,
                                      handler};
-    pid_ = ::fork();
-    if (pid_ < 0) throw std::runtime_error("fork failed");
-    if (pid_ == 0) {
-      ::setpgid(0, 0);
-      int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      if (fd >= 0) {
-        ::dup2(fd, 1);
-        ::dup2(fd, 2);
-        ::close(fd);
-      }
-      for (const auto& [key, value] : env) ::setenv(key.c_str(), value.c_str(), 1);
-      std::vector<char*> argv;
-      for (auto& arg : args) argv.push_back(arg.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    ::setpgid(pid_, pid_);
+    process_ = std::make_unique<Process>(std::move(args), log_path_, env);
     wait_until_listening();
   }
 
   ~Emulator() {
-    if (pid_ > 0) {
-      // SIGTERM first: the emulator then kills the bootstrap, which runs in a process group of
-      // its own that killing ours would miss. SIGKILL only if the emulator does not exit.
-      ::kill(pid_, SIGTERM);
-      bool exited = false;
-      for (int i = 0; i < 200 && !exited; ++i) {
-        exited = ::waitpid(pid_, nullptr, WNOHANG) == pid_;
-        if (!exited) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      }
-      if (!exited) {
-        ::kill(-pid_, SIGKILL);
-        ::waitpid(pid_, nullptr, 0);
-      }
-    }
+    // SIGTERM first (Process::stop): the emulator then kills the bootstrap, which runs in a
+    // process group of its own that killing ours would miss.
+    process_.reset();
     ::unlink(log_path_.c_str());
   }
   Emulator(const Emulator&) = delete;
@@ -129,7 +100,7 @@ class Emulator {
     throw std::runtime_error("the emulator did not start; its output:\n" + output());
   }
 
-  pid_t pid_ = -1;
+  std::unique_ptr<Process> process_;
   int invoke_port_ = 0;
   std::string log_path_;
 };

@@ -1,8 +1,10 @@
-// A child process for tests: started in its own process group, output to a log file, stopped
-// (SIGTERM, then SIGKILL) by the destructor.
+// A child process for tests: started in its own process group, output appended to a log file,
+// stopped by the destructor: SIGTERM to the group, SIGKILL after two seconds. (A program that
+// puts children in groups of their own, as the Lambda emulator does, must stop them on SIGTERM.)
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -17,7 +19,9 @@ namespace aws_helper::testing {
 
 class Process {
  public:
-  Process(std::vector<std::string> args, const std::string& log_path) {
+  // `env` entries are set in the child on top of the inherited environment.
+  Process(std::vector<std::string> args, const std::string& log_path,
+          const std::map<std::string, std::string>& env = {}) {
     pid_ = ::fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) {
@@ -28,6 +32,7 @@ class Process {
         ::dup2(fd, 2);
         ::close(fd);
       }
+      for (const auto& [key, value] : env) ::setenv(key.c_str(), value.c_str(), 1);
       std::vector<char*> argv;
       for (auto& arg : args) argv.push_back(arg.data());
       argv.push_back(nullptr);
