@@ -208,6 +208,16 @@ UpdateResult run_update(const std::shared_ptr<detail::Pool>& pool, const std::st
   return update_result(reply.json());
 }
 
+// The document to insert: as given when it has an _id, otherwise with a new ObjectId _id as
+// its first field (where MongoDB puts it), so the caller learns the id.
+Json with_object_id(const Json& document, const char* not_an_object) {
+  if (!document.is_object()) throw ValueError(not_an_object);
+  if (document.contains("_id")) return document;
+  Json doc = {{"_id", object_id()}};
+  for (const auto& [key, value] : document.items()) doc[key] = value;
+  return doc;
+}
+
 using DeleteFn = bool (*)(mongoc_collection_t*, const bson_t*, const bson_t*, bson_t*,
                           bson_error_t*);
 
@@ -270,13 +280,7 @@ std::optional<Json> Collection::find_one(const Json& filter, const FindOptions& 
 }
 
 InsertOneResult Collection::insert_one(const Json& document) const {
-  if (!document.is_object()) throw ValueError("insert_one needs a JSON object");
-  Json doc = document;
-  if (!doc.contains("_id")) {
-    Json with_id = {{"_id", object_id()}};
-    for (const auto& [key, value] : doc.items()) with_id[key] = value;
-    doc = std::move(with_id);
-  }
+  Json doc = with_object_id(document, "insert_one needs a JSON object");
   BsonPtr bson = mongo::to_bson(doc);
   detail::Lease lease(pool_);
   CollectionHandle collection(lease, database_, name_);
@@ -300,13 +304,7 @@ InsertManyResult Collection::insert_many(const std::vector<Json>& documents, boo
   std::vector<const bson_t*> pointers;
 #pragma GCC diagnostic pop
   for (const auto& document : documents) {
-    if (!document.is_object()) throw ValueError("insert_many needs JSON objects");
-    Json doc = document;
-    if (!doc.contains("_id")) {
-      Json with_id = {{"_id", object_id()}};
-      for (const auto& [key, value] : doc.items()) with_id[key] = value;
-      doc = std::move(with_id);
-    }
+    Json doc = with_object_id(document, "insert_many needs JSON objects");
     result.inserted_ids.push_back(doc["_id"]);
     owned.push_back(mongo::to_bson(doc));
     pointers.push_back(owned.back().get());

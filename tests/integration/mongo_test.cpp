@@ -55,6 +55,11 @@ TEST_F(MongoTest, InsertFindUpdateDelete) {
   ASSERT_TRUE(found.has_value());
   EXPECT_EQ((*found)["name"], "Ana");
   EXPECT_EQ(found->begin().key(), "_id");
+  auto kept = users.insert_one({{"_id", "given"}, {"name", "Ed"}});
+  EXPECT_EQ(kept.inserted_id, "given");
+  EXPECT_EQ(users.delete_one({{"_id", "given"}}).deleted_count, 1);
+  EXPECT_THROW(users.insert_one(Json::array()), ValueError);
+  EXPECT_THROW(users.insert_many({Json("text")}), ValueError);
 
   auto many = users.insert_many({{{"name", "Bo"}, {"age", 25}}, {{"name", "Cy"}, {"age", 40}}});
   EXPECT_EQ(many.inserted_ids.size(), 2u);
