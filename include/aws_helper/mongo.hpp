@@ -8,10 +8,12 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include <aws_helper/error.hpp>
@@ -64,17 +66,19 @@ class MongoCommandError : public MongoError {
 
 // ---- results and options --------------------------------------------------------------------
 
+// Every member has a default initializer, so designated initializers may name any subset:
+// find(filter, {.sort = {{"created_at", -1}}, .limit = 20}).
 struct FindOptions {
-  Json projection;  // {"name": 1} ; null: whole documents
-  Json sort;        // {"created_at": -1} ; key order matters
+  Json projection = nullptr;  // {"name": 1} ; null: whole documents
+  Json sort = nullptr;        // {"created_at": -1} ; key order matters
   std::int64_t skip = 0;
   std::int64_t limit = 0;  // 0: no limit
   std::int32_t batch_size = 0;
 };
 
 struct FindOneAndUpdateOptions {
-  Json projection;
-  Json sort;
+  Json projection = nullptr;
+  Json sort = nullptr;
   bool upsert = false;
   bool return_new = false;  // false: the document as it was before the update (pymongo's default)
 };
@@ -106,6 +110,64 @@ struct UpdateResult {
 };
 struct DeleteResult {
   std::int64_t deleted_count = 0;
+};
+
+// bulk_write operations, as pymongo's InsertOne, UpdateOne, ... request classes.
+struct InsertOne {
+  Json document;  // an ObjectId _id is added when it has none
+};
+struct UpdateOne {
+  Json filter;
+  Json update;  // operators ({"$set": ...}) or a pipeline
+  bool upsert = false;
+};
+struct UpdateMany {
+  Json filter;
+  Json update;
+  bool upsert = false;
+};
+struct ReplaceOne {
+  Json filter;
+  Json replacement;  // a whole document, no operators
+  bool upsert = false;
+};
+struct DeleteOne {
+  Json filter;
+};
+struct DeleteMany {
+  Json filter;
+};
+using WriteOperation =
+    std::variant<InsertOne, UpdateOne, UpdateMany, ReplaceOne, DeleteOne, DeleteMany>;
+
+struct BulkWriteResult {
+  std::int64_t inserted_count = 0;
+  std::int64_t matched_count = 0;
+  std::int64_t modified_count = 0;
+  std::int64_t deleted_count = 0;
+  std::int64_t upserted_count = 0;
+  // Keyed by the operation's index in the list given to bulk_write.
+  std::map<std::size_t, Json> inserted_ids;  // every InsertOne, applied or not
+  std::map<std::size_t, Json> upserted_ids;
+};
+
+// A bulk write stopped (ordered) or finished (unordered) with failed writes. `write_errors()`
+// holds the server's {"index", "code", "errmsg", ...} for each failed operation (index into the
+// list given to bulk_write), `result()` the counts of what was applied. HTTP 409 when every
+// failure is a duplicate key, 500 otherwise.
+class BulkWriteError : public MongoError {
+ public:
+  BulkWriteError(const std::string& message, int status, std::uint32_t domain, std::uint32_t code,
+                 Json write_errors, BulkWriteResult result)
+      : MongoError("BulkWriteError", message, status, domain, code),
+        write_errors_(std::move(write_errors)),
+        result_(std::move(result)) {}
+  [[nodiscard]] const Json& write_errors() const noexcept { return write_errors_; }
+  [[nodiscard]] const BulkWriteResult& result() const noexcept { return result_; }
+
+ private:
+  Json write_errors_;
+  BulkWriteResult result_;
 };
 
 namespace detail {
@@ -151,6 +213,12 @@ class Collection {
   DeleteResult delete_many(const Json& filter) const;
   std::int64_t count_documents(const Json& filter = Json::object()) const;
   Cursor aggregate(const Json& pipeline) const;
+  // Sends the operations in as few round trips as the server allows. Ordered (the default)
+  // stops at the first failure; unordered applies every operation it can. Throws
+  // BulkWriteError (with the counts of what was applied) when any write failed, ValueError
+  // for an empty list or a malformed operation (naming its index) before anything is sent.
+  BulkWriteResult bulk_write(const std::vector<WriteOperation>& operations,
+                             bool ordered = true) const;
   // The matched document before (or, with return_new, after) the update; nullopt when none
   // matched and no upsert happened.
   std::optional<Json> find_one_and_update(const Json& filter, const Json& update,

@@ -1,5 +1,6 @@
 #include <map>
 #include <mutex>
+#include <type_traits>
 
 #include <mongoc/mongoc.h>
 
@@ -118,6 +119,10 @@ BsonPtr filter_bson(const Json& filter) {
   throw MongoCommandError(message, error.domain, error.code);
 }
 
+// Forward declaration: Reply is defined below.
+class Reply;
+[[noreturn]] void raise(const bson_error_t& error, const Reply& reply);
+
 // A collection handle from a leased client; destroyed with the scope.
 class CollectionHandle {
  public:
@@ -145,6 +150,12 @@ class Reply {
  private:
   bson_t doc_;
 };
+
+// The driver's error, with the server's reply for the details (e.g. the duplicate key).
+void raise(const bson_error_t& error, const Reply& reply) {
+  Json details = reply.json();
+  raise(error, &details);
+}
 
 std::int64_t count_field(const Json& reply, const char* key) {
   auto it = reply.find(key);
@@ -188,6 +199,15 @@ UpdateResult update_result(const Json& reply) {
   return result;
 }
 
+// An update: operators ({"$set": ...}), or a pipeline (a list of stages), which BSON holds as
+// a document keyed "0", "1", ...
+BsonPtr update_bson(const Json& update) {
+  if (!update.is_array()) return mongo::to_bson(update);
+  Json stages = Json::object();
+  for (std::size_t i = 0; i < update.size(); ++i) stages[std::to_string(i)] = update[i];
+  return mongo::to_bson(stages);
+}
+
 using UpdateFn = bool (*)(mongoc_collection_t*, const bson_t*, const bson_t*, const bson_t*,
                           bson_t*, bson_error_t*);
 
@@ -195,16 +215,14 @@ UpdateResult run_update(const std::shared_ptr<detail::Pool>& pool, const std::st
                         const std::string& name, UpdateFn fn, const Json& filter,
                         const Json& update, bool upsert) {
   BsonPtr selector = filter_bson(filter);
-  BsonPtr change = mongo::to_bson(update);
+  BsonPtr change = update_bson(update);
   BsonPtr opts = mongo::to_bson(Json{{"upsert", upsert}});
   detail::Lease lease(pool);
   CollectionHandle collection(lease, db, name);
   Reply reply;
   bson_error_t error;
-  if (!fn(collection.get(), selector.get(), change.get(), opts.get(), reply.get(), &error)) {
-    Json details = reply.json();
-    raise(error, &details);
-  }
+  if (!fn(collection.get(), selector.get(), change.get(), opts.get(), reply.get(), &error))
+    raise(error, reply);
   return update_result(reply.json());
 }
 
@@ -286,10 +304,8 @@ InsertOneResult Collection::insert_one(const Json& document) const {
   CollectionHandle collection(lease, database_, name_);
   Reply reply;
   bson_error_t error;
-  if (!mongoc_collection_insert_one(collection.get(), bson.get(), nullptr, reply.get(), &error)) {
-    Json details = reply.json();
-    raise(error, &details);
-  }
+  if (!mongoc_collection_insert_one(collection.get(), bson.get(), nullptr, reply.get(), &error))
+    raise(error, reply);
   return {doc["_id"]};
 }
 
@@ -316,8 +332,7 @@ InsertManyResult Collection::insert_many(const std::vector<Json>& documents, boo
   bson_error_t error;
   if (!mongoc_collection_insert_many(collection.get(), pointers.data(), pointers.size(), opts.get(),
                                      reply.get(), &error)) {
-    Json details = reply.json();
-    raise(error, &details);
+    raise(error, reply);
   }
   return result;
 }
@@ -333,6 +348,7 @@ UpdateResult Collection::update_many(const Json& filter, const Json& update, boo
 
 UpdateResult Collection::replace_one(const Json& filter, const Json& replacement,
                                      bool upsert) const {
+  if (!replacement.is_object()) throw ValueError("replace_one needs a JSON object");
   return run_update(pool_, database_, name_, &mongoc_collection_replace_one, filter, replacement,
                     upsert);
 }
@@ -365,6 +381,122 @@ Cursor Collection::aggregate(const Json& pipeline) const {
   });
 }
 
+namespace {
+
+// Owns a mongoc bulk operation.
+class BulkHandle {
+ public:
+  BulkHandle(mongoc_collection_t* collection, const bson_t* opts)
+      : bulk_(mongoc_collection_create_bulk_operation_with_opts(collection, opts)) {}
+  ~BulkHandle() { mongoc_bulk_operation_destroy(bulk_); }
+  BulkHandle(const BulkHandle&) = delete;
+  BulkHandle& operator=(const BulkHandle&) = delete;
+  [[nodiscard]] mongoc_bulk_operation_t* get() const noexcept { return bulk_; }
+
+ private:
+  mongoc_bulk_operation_t* bulk_;
+};
+
+const char* operation_name(const WriteOperation& operation) {
+  static constexpr const char* names[] = {"InsertOne",  "UpdateOne", "UpdateMany",
+                                          "ReplaceOne", "DeleteOne", "DeleteMany"};
+  return names[operation.index()];
+}
+
+// Adds one operation to the bulk; the driver checks its shape (operators in an update, none in
+// a replacement) and a refusal names the operation.
+void add_operation(mongoc_bulk_operation_t* bulk, std::size_t index, WriteOperation& operation) {
+  bson_error_t error;
+  bool ok = std::visit(
+      [&](auto& op) -> bool {
+        using Op = std::decay_t<decltype(op)>;
+        if constexpr (std::is_same_v<Op, InsertOne>) {
+          BsonPtr doc = mongo::to_bson(op.document);
+          return mongoc_bulk_operation_insert_with_opts(bulk, doc.get(), nullptr, &error);
+        } else if constexpr (std::is_same_v<Op, DeleteOne> || std::is_same_v<Op, DeleteMany>) {
+          BsonPtr selector = filter_bson(op.filter);
+          if constexpr (std::is_same_v<Op, DeleteOne>)
+            return mongoc_bulk_operation_remove_one_with_opts(bulk, selector.get(), nullptr,
+                                                              &error);
+          else
+            return mongoc_bulk_operation_remove_many_with_opts(bulk, selector.get(), nullptr,
+                                                               &error);
+        } else {
+          BsonPtr selector = filter_bson(op.filter);
+          BsonPtr opts = mongo::to_bson(Json{{"upsert", op.upsert}});
+          if constexpr (std::is_same_v<Op, ReplaceOne>) {
+            BsonPtr doc = mongo::to_bson(op.replacement);
+            return mongoc_bulk_operation_replace_one_with_opts(bulk, selector.get(), doc.get(),
+                                                               opts.get(), &error);
+          } else {
+            BsonPtr update = update_bson(op.update);
+            if constexpr (std::is_same_v<Op, UpdateOne>)
+              return mongoc_bulk_operation_update_one_with_opts(bulk, selector.get(), update.get(),
+                                                                opts.get(), &error);
+            else
+              return mongoc_bulk_operation_update_many_with_opts(bulk, selector.get(), update.get(),
+                                                                 opts.get(), &error);
+          }
+        }
+      },
+      operation);
+  if (!ok) {
+    throw ValueError("bulk_write operation " + std::to_string(index) + " (" +
+                     operation_name(operation) + "): " + error.message);
+  }
+}
+
+}  // namespace
+
+BulkWriteResult Collection::bulk_write(const std::vector<WriteOperation>& operations,
+                                       bool ordered) const {
+  if (operations.empty()) throw ValueError("bulk_write needs at least one operation");
+  BulkWriteResult result;
+  std::vector<WriteOperation> prepared = operations;
+  for (std::size_t i = 0; i < prepared.size(); ++i) {
+    if (auto* insert = std::get_if<InsertOne>(&prepared[i])) {
+      insert->document = with_object_id(insert->document, "InsertOne needs a JSON object");
+      result.inserted_ids.emplace(i, insert->document["_id"]);
+    }
+  }
+  BsonPtr opts = mongo::to_bson(Json{{"ordered", ordered}});
+  detail::Lease lease(pool_);
+  CollectionHandle collection(lease, database_, name_);
+  BulkHandle bulk(collection.get(), opts.get());
+  for (std::size_t i = 0; i < prepared.size(); ++i) add_operation(bulk.get(), i, prepared[i]);
+  Reply reply;
+  bson_error_t error;
+  bool ok = mongoc_bulk_operation_execute(bulk.get(), reply.get(), &error) != 0;
+  Json details = reply.json();
+  result.inserted_count = count_field(details, "nInserted");
+  result.matched_count = count_field(details, "nMatched");
+  result.modified_count = count_field(details, "nModified");
+  result.deleted_count = count_field(details, "nRemoved");
+  result.upserted_count = count_field(details, "nUpserted");
+  if (auto it = details.find("upserted"); it != details.end() && it->is_array()) {
+    for (const auto& upserted : *it) {
+      result.upserted_ids.emplace(static_cast<std::size_t>(count_field(upserted, "index")),
+                                  upserted.value("_id", Json()));
+    }
+  }
+  if (ok) return result;
+  Json write_errors = Json::array();
+  if (auto it = details.find("writeErrors"); it != details.end() && it->is_array())
+    write_errors = *it;
+  if (auto it = details.find("writeConcernErrors"); it != details.end() && it->is_array())
+    for (const auto& concern : *it) write_errors.push_back(concern);
+  if (write_errors.empty()) raise(error, &details);  // unreachable, timeout, ...
+  bool all_duplicates = true;
+  for (const auto& write_error : write_errors) {
+    auto code = count_field(write_error, "code");
+    all_duplicates = all_duplicates && (code == 11000 || code == 11001);
+  }
+  throw BulkWriteError("bulk_write: " + std::to_string(write_errors.size()) +
+                           " write error(s); first: " + error.message,
+                       all_duplicates ? 409 : 500, error.domain, error.code,
+                       std::move(write_errors), std::move(result));
+}
+
 std::optional<Json> Collection::find_one_and_update(const Json& filter, const Json& update,
                                                     const FindOneAndUpdateOptions& options) const {
   BsonPtr query = filter_bson(filter);
@@ -395,8 +527,7 @@ std::optional<Json> Collection::find_one_and_update(const Json& filter, const Js
   bson_error_t error;
   if (!mongoc_collection_find_and_modify_with_opts(collection.get(), query.get(), opts, reply.get(),
                                                    &error)) {
-    Json details = reply.json();
-    raise(error, &details);
+    raise(error, reply);
   }
   Json result = reply.json();
   auto value = result.find("value");

@@ -202,6 +202,118 @@ TEST_F(MongoTest, DuplicateKeyIsTyped) {
   }
 }
 
+TEST_F(MongoTest, BulkWriteOrderedAppliesEveryKindAndCounts) {
+  auto items = collection("items");
+  items.insert_many({{{"sku", "a"}, {"qty", 1}}, {{"sku", "b"}, {"qty", 2}}, {{"sku", "c"}}});
+  Json given = {{"sku", "d"}, {"qty", 4}};
+  BulkWriteResult result = items.bulk_write({
+      InsertOne{given},
+      // First of its update command: FerretDB 1.x numbers upserts within the command from 0
+      // whatever their position (MongoDB gives the position), so only here do both agree.
+      UpdateOne{{{"sku", "e"}}, {{"$set", {{"qty", 50}}}}, true},
+      UpdateOne{{{"sku", "a"}}, {{"$inc", {{"qty", 10}}}}},
+      UpdateMany{{{"qty", {{"$gte", 2}, {"$lt", 10}}}}, {{"$set", {{"big", true}}}}},
+      ReplaceOne{{{"sku", "c"}}, {{"sku", "c"}, {"qty", 3}}},
+      DeleteOne{{{"sku", "b"}}},
+      DeleteMany{{{"big", true}}},
+  });
+  EXPECT_FALSE(given.contains("_id")) << "the caller's document is not mutated";
+  EXPECT_EQ(result.inserted_count, 1);
+  // UpdateOne a (now 11), UpdateMany (b, d), ReplaceOne c; the upsert matches nothing.
+  EXPECT_EQ(result.matched_count, 4);
+  EXPECT_EQ(result.modified_count, 4);
+  EXPECT_EQ(result.upserted_count, 1);
+  EXPECT_EQ(result.deleted_count, 1 + 1);  // b, then d (b is gone already)
+  ASSERT_EQ(result.inserted_ids.size(), 1u);
+  ASSERT_TRUE(result.inserted_ids.contains(0));
+  ASSERT_EQ(result.upserted_ids.size(), 1u);
+  ASSERT_TRUE(result.upserted_ids.contains(1));
+  auto d = items.find_one({{"_id", result.inserted_ids.at(0)}});
+  EXPECT_FALSE(d.has_value()) << "d was inserted, then deleted by DeleteMany";
+  auto e = items.find_one({{"_id", result.upserted_ids.at(1)}});
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ((*e)["sku"], "e");
+  std::vector<Json> left = items.find({}, {.sort = {{"sku", 1}}}).to_list();
+  ASSERT_EQ(left.size(), 3u);
+  EXPECT_EQ(left[0]["sku"], "a");
+  EXPECT_EQ(left[0]["qty"], 11);
+  EXPECT_EQ(left[1]["sku"], "c");
+  EXPECT_EQ(left[1]["qty"], 3);
+  EXPECT_EQ(left[2]["sku"], "e");
+}
+
+TEST_F(MongoTest, BulkWriteOrderedStopsAtTheFirstFailureUnorderedGoesOn) {
+  auto codes = collection("codes");
+  codes.create_index({.keys = {{"code", 1}}, .unique = true});
+  codes.insert_one({{"code", "taken"}});
+  std::vector<WriteOperation> operations = {
+      InsertOne{{{"code", "one"}}},
+      InsertOne{{{"code", "taken"}}},
+      InsertOne{{{"code", "two"}}},
+  };
+  try {
+    (void)codes.bulk_write(operations);
+    FAIL() << "expected BulkWriteError";
+  } catch (const BulkWriteError& error) {
+    EXPECT_EQ(error.http_status(), 409);
+    EXPECT_EQ(error.error_type(), "BulkWriteError");
+    ASSERT_EQ(error.write_errors().size(), 1u);
+    EXPECT_EQ(error.write_errors()[0]["index"], 1);
+    EXPECT_EQ(error.write_errors()[0]["code"], 11000);
+    EXPECT_EQ(error.result().inserted_count, 1);
+  }
+  EXPECT_EQ(codes.count_documents(), 2) << "ordered: 'two' is never sent";
+  codes.delete_many({{"code", "one"}});
+  try {
+    (void)codes.bulk_write(operations, /*ordered=*/false);
+    FAIL() << "expected BulkWriteError";
+  } catch (const BulkWriteError& error) {
+    ASSERT_EQ(error.write_errors().size(), 1u);
+    EXPECT_EQ(error.write_errors()[0]["index"], 1);
+    EXPECT_EQ(error.result().inserted_count, 2);
+  }
+  EXPECT_EQ(codes.count_documents(), 3) << "unordered: 'one' and 'two' both land";
+}
+
+TEST_F(MongoTest, BulkWriteRefusesBadOperationsBeforeSendingAnything) {
+  auto items = collection("items");
+  EXPECT_THROW((void)items.bulk_write({}), ValueError);
+  try {
+    (void)items.bulk_write({InsertOne{{{"sku", "x"}}}, UpdateOne{{{"sku", "x"}}, {{"qty", 1}}}});
+    FAIL() << "expected ValueError";
+  } catch (const ValueError& error) {
+    EXPECT_NE(std::string(error.what()).find("bulk_write operation 1 (UpdateOne)"),
+              std::string::npos)
+        << error.what();
+  }
+  try {
+    (void)items.bulk_write({ReplaceOne{{{"sku", "x"}}, {{"$set", {{"qty", 1}}}}}});
+    FAIL() << "expected ValueError";
+  } catch (const ValueError& error) {
+    EXPECT_NE(std::string(error.what()).find("operation 0 (ReplaceOne)"), std::string::npos)
+        << error.what();
+  }
+  EXPECT_THROW((void)items.bulk_write({InsertOne{Json::array({1})}}), ValueError);
+  EXPECT_EQ(items.count_documents(), 0) << "nothing was sent";
+}
+
+TEST_F(MongoTest, PipelineUpdates) {
+  auto items = collection("items");
+  items.insert_one({{"sku", "a"}, {"qty", 2}});
+  Json pipeline = Json::array({{{"$set", {{"double", {{"$multiply", {"$qty", 2}}}}}}}});
+  EXPECT_THROW((void)items.replace_one({{"sku", "a"}}, pipeline), ValueError);
+  try {
+    auto updated = items.update_one({{"sku", "a"}}, pipeline);
+    EXPECT_EQ(updated.modified_count, 1);
+    EXPECT_EQ((*items.find_one())["double"], 4);
+  } catch (const MongoCommandError& error) {
+    // FerretDB 1.x has no pipeline updates. Its refusal shows the update went out as an array.
+    std::string what = error.what();
+    ASSERT_NE(what.find("'array'"), std::string::npos) << what;
+    GTEST_SKIP() << "FerretDB 1.x has no pipeline updates (" << what << ")";
+  }
+}
+
 TEST_F(MongoTest, CommandErrorIsTyped) {
   try {
     (void)db()[database_].run_command({{"noSuchCommand", 1}});
