@@ -532,6 +532,67 @@ TEST(MongoOutageTest, StoppedServerGivesATypedErrorAndTheNextCallWorksWhenItIsBa
   std::system((std::string("rm -rf ") + dir_template).c_str());
 }
 
+// An external cluster is a second server: writes through external_db() land there and not in
+// the main cluster, and the seed's MONGO_DB_USER / MONGO_DB_PASSWORD injection reaches it. The
+// SQLite FerretDB accepts any PLAIN credentials and reports the user, so the injected user name
+// is observable (its percent-encoding round trip included).
+TEST(MongoExternalClusterTest, SecondServerGetsTheWritesAndTheInjectedUser) {
+  char dir_template[] = "/tmp/aws-helper-external.XXXXXX";
+  ASSERT_NE(::mkdtemp(dir_template), nullptr);
+  OwnFerretDb dockets(testing::unused_port(), dir_template);
+  std::string external_uri = dockets.uri() + "&authMechanism=PLAIN";
+  setenv("EXTERNAL_MONGODB_CONNECTIONS",
+         (R"([{"name":"ClusterDockets","connection_string":")" + external_uri + "\"}]").c_str(),
+         1);
+  setenv("MONGO_DB_USER", "svc@dockets:reader", 1);
+  setenv("MONGO_DB_PASSWORD", "p@ss:/%+ word", 1);
+  MongoManager::reset();
+  MongoManager::initialize(ferretdb_uri());
+  EXPECT_EQ(MongoManager::external_names(), std::vector<std::string>{"ClusterDockets"});
+
+  auto addresses = external_db()["ClusterDockets"]["smart_data"]["addresses"];
+  addresses.insert_one({{"street", "1 Main St"}, {"state", "ct"}});
+  EXPECT_EQ(addresses.count_documents({{"state", "ct"}}), 1);
+  EXPECT_EQ(db()["smart_data"]["addresses"].count_documents(), 0) << "not the main cluster";
+  EXPECT_EQ(Cluster(dockets.uri())["smart_data"]["addresses"].count_documents(), 1);
+
+  Json status = external_db()["ClusterDockets"]["admin"].run_command({{"connectionStatus", 1}});
+  ASSERT_EQ(status["authInfo"]["authenticatedUsers"].size(), 1u) << status.dump();
+  EXPECT_EQ(status["authInfo"]["authenticatedUsers"][0]["user"], "svc@dockets:reader");
+  // The same cluster object (one pool) serves later calls.
+  EXPECT_EQ(&external_db()["ClusterDockets"], &MongoManager::external("ClusterDockets"));
+
+  unsetenv("EXTERNAL_MONGODB_CONNECTIONS");
+  unsetenv("MONGO_DB_USER");
+  unsetenv("MONGO_DB_PASSWORD");
+  MongoManager::reset();
+  dockets.stop();
+  std::system((std::string("rm -rf ") + dir_template).c_str());
+}
+
+TEST(MongoExternalClusterTest, BadConfigurationIsAClearError) {
+  MongoManager::reset();
+  setenv("EXTERNAL_MONGODB_CONNECTIONS", "[{\"name\": \"x\"", 1);
+  try {
+    (void)external_db()["x"];
+    FAIL() << "expected ConfigurationError";
+  } catch (const ConfigurationError& error) {
+    EXPECT_NE(std::string(error.what()).find("EXTERNAL_MONGODB_CONNECTIONS is not valid JSON"),
+              std::string::npos)
+        << error.what();
+  }
+  unsetenv("EXTERNAL_MONGODB_CONNECTIONS");
+  MongoManager::reset();
+  try {
+    (void)external_db()["ClusterDockets"];
+    FAIL() << "expected ConfigurationError";
+  } catch (const ConfigurationError& error) {
+    EXPECT_STREQ(error.what(),
+                 "External MongoDB cluster 'ClusterDockets' not configured. Available clusters: []");
+  }
+  MongoManager::reset();
+}
+
 TEST(MongoConfigurationTest, InvalidConnectionStringIsAConfigurationError) {
   EXPECT_THROW(Cluster("not-a-uri://"), ConfigurationError);
 }
