@@ -18,3 +18,8 @@ _aws_helper_find(fmt 9)
 _aws_helper_find(CLI11)
 _aws_helper_find(OpenSSL)
 _aws_helper_find(mongoc-1.0 1.23)
+# cpp-httplib (the local HTTP server of `bootstrap serve`) ships a pkg-config file only.
+if(NOT TARGET PkgConfig::AWS_HELPER_HTTPLIB)
+  find_package(PkgConfig REQUIRED)
+  pkg_check_modules(AWS_HELPER_HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+endif()

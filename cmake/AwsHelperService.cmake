@@ -4,6 +4,8 @@
 # folder convention under <dir>/src (default: the calling CMakeLists' folder):
 #
 #   src/lambda/<kebab-name>/main.cpp   defines class <PascalName>Lambda   -> lambda:<kebab-name>
+#   src/api/<folders>/<action>.cpp      defines class <Folders><Action>API -> the `api` handler
+#                                       (action: list, get, post, put, patch, delete)
 #
 # The handler table is generated here, at configure time, from the files present: there is no
 # self-registration for the linker to drop. A file whose class is missing, misnamed, in a
@@ -118,6 +120,68 @@ function(aws_helper_add_service name)
            "    {\"${handler}\", \"${class}\", \"${relative}\", &aws_helper_generated::${factory}},\n")
   endforeach()
 
+  # APIs: src/api/<kebab folders...>/<action>.cpp -> <Pascal folders><Action>API
+  set(api_rows "")
+  set(api_classes "")
+  file(GLOB_RECURSE api_files LIST_DIRECTORIES false CONFIGURE_DEPENDS "${root}/src/api/*")
+  list(SORT api_files)
+  foreach(file IN LISTS api_files)
+    file(RELATIVE_PATH inside "${root}/src/api" "${file}")
+    set(relative "src/api/${inside}")
+    get_filename_component(action "${inside}" NAME_WE)
+    get_filename_component(extension "${inside}" LAST_EXT)
+    get_filename_component(folders "${inside}" DIRECTORY)
+    if(NOT extension STREQUAL ".cpp")
+      continue()  # headers and other files may sit beside the routes
+    endif()
+    if(NOT action MATCHES "^(list|get|post|put|patch|delete)$")
+      message(FATAL_ERROR "aws_helper: ${relative}: a file under src/api is a route and must be "
+                          "named list.cpp, get.cpp, post.cpp, put.cpp, patch.cpp or delete.cpp; "
+                          "put shared code outside src/api (e.g. src/lib)")
+    endif()
+    set(pascal "")
+    if(NOT folders STREQUAL "")
+      string(REPLACE "/" ";" folder_list "${folders}")
+      foreach(folder IN LISTS folder_list)
+        if(NOT folder MATCHES "^[a-z0-9]+(-[a-z0-9]+)*$")
+          message(FATAL_ERROR "aws_helper: ${relative}: the folder '${folder}' must be kebab-case "
+                              "(lowercase letters, digits and '-'), e.g. land-records")
+        endif()
+        _aws_helper_pascal(word "${folder}" "-")
+        string(APPEND pascal "${word}")
+      endforeach()
+    endif()
+    _aws_helper_pascal(action_word "${action}" "-")
+    set(class "${pascal}${action_word}API")
+    list(FIND api_classes "${class}" seen)
+    if(NOT seen EQUAL -1)
+      math(EXPR source_index "${seen} + 1")
+      list(GET api_classes ${source_index} other)
+      message(FATAL_ERROR "aws_helper: ${relative} and ${other} both expect class ${class}; "
+                          "rename one of the folders")
+    endif()
+    list(APPEND api_classes "${class}" "${relative}")
+    file(READ "${file}" text)
+    if(NOT text MATCHES "(^|[^A-Za-z0-9_])${class}([^A-Za-z0-9_]|$)")
+      message(FATAL_ERROR "aws_helper: ${relative} must define class ${class} "
+                          "(deriving from aws_helper::API); no ${class} found in the file")
+    endif()
+    string(MAKE_C_IDENTIFIER "make_api_${folders}_${action}" factory)
+    string(MAKE_C_IDENTIFIER "api_${folders}_${action}" stem)
+    _aws_helper_wrap_handler(wrapper "${gen_dir}" "${stem}" "${file}" "${relative}" "${class}"
+                             "aws_helper::API" "aws_helper/api.hpp" "${factory}")
+    list(APPEND generated "${wrapper}")
+    list(APPEND user_files "${file}")
+    string(APPEND declarations "std::unique_ptr<aws_helper::API> ${factory}();\n")
+    string(APPEND api_rows
+           "    {\"${folders}\", \"${action}\", \"${class}\", \"${relative}\", &aws_helper_generated::${factory}},\n")
+  endforeach()
+  if(api_rows STREQUAL "")
+    set(api_table "static const std::span<const aws_helper::ApiEntry> apis{};")
+  else()
+    set(api_table "static const aws_helper::ApiEntry apis[] = {\n${api_rows}};")
+  endif()
+
   if(lambda_rows STREQUAL "")
     set(lambda_table "static const std::span<const aws_helper::LambdaEntry> lambdas{};")
   else()
@@ -134,7 +198,8 @@ ${declarations}}  // namespace aws_helper_generated
 namespace {
 const aws_helper::ServiceDefinition& service_definition() {
   ${lambda_table}
-  static const aws_helper::ServiceDefinition definition{\"${name}\", lambdas};
+  ${api_table}
+  static const aws_helper::ServiceDefinition definition{\"${name}\", lambdas, apis};
   return definition;
 }
 }  // namespace

@@ -7,7 +7,9 @@
 //   bootstrap                            serve _HANDLER through the Runtime API
 //   bootstrap lambda:generate-route      serve that handler through the Runtime API
 //   bootstrap handlers                   list the handlers this binary holds
+//   bootstrap routes                     list the API routes (method, path, class, file)
 //   bootstrap invoke lambda:x [--event f] run one handler once, locally, on an event file
+//   bootstrap serve [--port 3000]        serve the APIs over HTTP on 127.0.0.1 (local runs)
 #pragma once
 
 #include <memory>
@@ -17,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include <aws_helper/api.hpp>
 #include <aws_helper/lambda.hpp>
 #include <aws_helper/runtime.hpp>
 
@@ -33,6 +36,7 @@ struct LambdaEntry {
 struct ServiceDefinition {
   std::string_view name;
   std::span<const LambdaEntry> lambdas;
+  std::span<const ApiEntry> apis = {};  // src/api/**: served by the `api` handler
 };
 
 // Every handler name the service answers to, sorted (e.g. "lambda:generate-route").
@@ -45,6 +49,20 @@ struct ServiceDefinition {
 // The Runtime API handler that runs a standalone Lambda: one fresh instance per invocation,
 // the reply is the envelope.
 [[nodiscard]] runtime::Handler lambda_handler(const LambdaEntry& entry);
+
+// The Runtime API handler for API Gateway / Function URL / ALB events: routes to the service's
+// APIs. The route table is built once, on the first call.
+[[nodiscard]] runtime::Handler api_handler(std::span<const ApiEntry> apis);
+
+struct LocalServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 3000;
+  bool rest_events = false;  // REST API (v1) events instead of HTTP API (v2) ones
+};
+
+// Serves the APIs over HTTP until SIGINT/SIGTERM: each request becomes an API Gateway event run
+// through api_handler(), one at a time, as one Lambda instance would. Returns the exit code.
+int serve_http(const ServiceDefinition& service, const LocalServerOptions& options);
 
 // The bootstrap's main(); see the file comment for the commands.
 int service_main(int argc, char** argv, const ServiceDefinition& service);

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <mutex>
 #include <random>
 #include <sstream>
 
@@ -133,8 +134,31 @@ std::vector<std::string> handler_names(const ServiceDefinition& service) {
   for (const auto& entry : service.lambdas) {
     names.push_back(std::string(kLambdaPrefix) + std::string(entry.name));
   }
+  if (!service.apis.empty()) names.emplace_back("api");
   std::sort(names.begin(), names.end());
   return names;
+}
+
+runtime::Handler api_handler(std::span<const ApiEntry> apis) {
+  auto dispatcher = std::make_shared<std::optional<ApiDispatcher>>();
+  auto once = std::make_shared<std::once_flag>();
+  return [apis, dispatcher, once](const runtime::InvocationRequest& request) -> std::string {
+    std::call_once(*once, [&] { dispatcher->emplace(apis); });
+    Json event;
+    try {
+      event = parse_json(request.payload, "The event");
+    } catch (const std::exception& error) {
+      logger().warn("Refused an event that is not JSON: {}", error.what());
+      HttpRequest shape;
+      shape.source = EventSource::rest_v1;
+      HttpResponse response;
+      response.status = 400;
+      response.headers.set("Content-Type", "application/json");
+      response.body = dump_json({{"error", "Bad Request"}, {"message", error.what()}});
+      return dump_json(format_http_reply(shape, response));
+    }
+    return dump_json((*dispatcher)->handle(event, request.context));
+  };
 }
 
 runtime::Handler lambda_handler(const LambdaEntry& entry) {
@@ -154,6 +178,7 @@ runtime::Handler lambda_handler(const LambdaEntry& entry) {
 
 std::optional<runtime::Handler> find_handler(const ServiceDefinition& service,
                                              std::string_view handler) {
+  if (handler == "api" && !service.apis.empty()) return api_handler(service.apis);
   if (handler.substr(0, kLambdaPrefix.size()) == kLambdaPrefix) {
     auto name = handler.substr(kLambdaPrefix.size());
     for (const auto& entry : service.lambdas) {
@@ -174,6 +199,17 @@ int service_main(int argc, char** argv, const ServiceDefinition& service) {
                  "lambda:generate-route");
 
   auto* list = app.add_subcommand("handlers", "List the handlers of this service");
+  auto* routes = app.add_subcommand("routes", "List the API routes of this service");
+
+  LocalServerOptions local;
+  auto* serve_cmd =
+      app.add_subcommand("serve",
+                         "Serve the APIs over HTTP locally (each request runs as a Lambda "
+                         "invocation of the `api` handler)");
+  serve_cmd->add_option("-p,--port", local.port, "Port (default 3000)");
+  serve_cmd->add_option("--host", local.host, "Address to listen on (default 127.0.0.1)");
+  serve_cmd->add_flag("--rest", local.rest_events,
+                      "Send REST API (v1) events instead of HTTP API (v2) ones");
 
   std::string invoke_name;
   std::string event_path;
@@ -191,6 +227,22 @@ int service_main(int argc, char** argv, const ServiceDefinition& service) {
     for (const auto& name : handler_names(service)) std::cout << name << "\n";
     return 0;
   }
+  if (*routes) {
+    try {
+      Router router(service.apis);
+      auto table = router.routes();
+      if (table.empty()) std::cout << "(no APIs: add src/api/<resource>/list.cpp and friends)\n";
+      for (const auto& route : table) {
+        std::cout << fmt::format("{:<7} {:<40} {:<32} {}\n", route.method, route.pattern,
+                                 route.entry->class_name, route.entry->source);
+      }
+    } catch (const std::exception& error) {
+      std::cerr << error.what() << "\n";
+      return 1;
+    }
+    return 0;
+  }
+  if (*serve_cmd) return serve_http(service, local);
   if (*invoke) return invoke_locally(service, invoke_name, event_path);
   return serve(service, handler_name);
 }

@@ -1,0 +1,207 @@
+// REST APIs routed by folder convention (the seed's API classes).
+//
+//   src/api/users/list.cpp         GET    /users                  class UsersListAPI
+//   src/api/users/get.cpp          GET    /users/{id}             class UsersGetAPI
+//   src/api/users/post.cpp         POST   /users                  class UsersPostAPI
+//   src/api/users/put.cpp          PUT    /users/{id}             class UsersPutAPI
+//   src/api/users/posts/list.cpp   GET    /users/{user_id}/posts  class UsersPostsListAPI
+//   src/api/auth/login/post.cpp    POST   /auth/login             class AuthLoginPostAPI
+//
+// A path segment that names a sub-folder descends into it; any other segment is the path
+// parameter of the resource before it (ObjectIds, UUIDs, numbers and slugs alike). Literal
+// folders win. GET with a trailing parameter runs get.cpp, without one list.cpp; for POST,
+// PUT, PATCH and DELETE the trailing parameter is optional. Parameters are named `id` for the
+// innermost resource and `<singular>_id` for every resource (`user_id`, `category_id`).
+//
+//   class UsersGetAPI : public aws_helper::API {
+//    public:
+//     void process() override {
+//       auto user = db()["users_db"]["users"].find_one(
+//           {{"_id", aws_helper::object_id(path_parameters().at("id"))}});
+//       if (!user) throw aws_helper::NotFoundError("User not found");
+//       set_body(*user);
+//     }
+//   };
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <aws_helper/auth.hpp>
+#include <aws_helper/error.hpp>
+#include <aws_helper/http.hpp>
+#include <aws_helper/json.hpp>
+#include <aws_helper/log.hpp>
+#include <aws_helper/mongo.hpp>
+#include <aws_helper/runtime.hpp>
+#include <aws_helper/schema.hpp>
+#include <aws_helper/session.hpp>
+
+namespace aws_helper {
+
+// The path parameters of a request, by name and in order (the seed's list).
+class PathParameters {
+ public:
+  void add(std::string name, std::string alias, std::string value);
+  // nullopt when the route has no such parameter.
+  [[nodiscard]] std::optional<std::string> get(std::string_view name) const;
+  // ValueError (400) naming the parameter when it is missing.
+  [[nodiscard]] const std::string& at(std::string_view name) const;
+  [[nodiscard]] bool contains(std::string_view name) const { return get(name).has_value(); }
+  // The values in path order, as the seed's list.
+  [[nodiscard]] const std::vector<std::string>& list() const noexcept { return values_; }
+  [[nodiscard]] const std::map<std::string, std::string, std::less<>>& named() const noexcept {
+    return named_;
+  }
+  [[nodiscard]] std::size_t size() const noexcept { return values_.size(); }
+  [[nodiscard]] bool empty() const noexcept { return values_.empty(); }
+
+ private:
+  std::vector<std::string> values_;
+  std::map<std::string, std::string, std::less<>> named_;
+};
+
+class API {
+ public:
+  API() = default;
+  virtual ~API() = default;
+  API(const API&) = delete;
+  API& operator=(const API&) = delete;
+
+  // The AUTHORIZATION mode for this API; nullopt (the default) follows the environment.
+  // Return AuthMode::none for a public endpoint such as a login.
+  [[nodiscard]] virtual std::optional<AuthMode> authorization() const { return std::nullopt; }
+  // Optional schema for data(), applied before validate(); see schema.hpp.
+  [[nodiscard]] virtual const Schema* schema() const { return nullptr; }
+  // Checks the request before process(); throw ValueError (400) or any Error to refuse it.
+  virtual void validate() {}
+  // The work: read the request, set the reply with set_code / set_body / set_header.
+  virtual void process() = 0;
+
+  // ---- the request ----
+  // GET: the query parameters ({"limit": "10"}; a repeated key gives a list). Other methods:
+  // the parsed JSON body ({} when empty), or the fields of a form body. Replaced by the
+  // schema's normalised data when there is a schema.
+  [[nodiscard]] Json& data() noexcept { return data_; }
+  [[nodiscard]] const Json& data() const noexcept { return data_; }
+  [[nodiscard]] const Headers& headers() const noexcept { return request_.headers; }
+  [[nodiscard]] const PathParameters& path_parameters() const noexcept { return path_; }
+  [[nodiscard]] const QueryParameters& query_parameters() const noexcept { return request_.query; }
+  // The body as received (after Base64 decoding): for binary and non-JSON bodies.
+  [[nodiscard]] const std::string& raw_body() const noexcept { return request_.body; }
+  [[nodiscard]] const HttpRequest& request() const noexcept { return request_; }
+  // The path without the leading '/', as the seed's `endpoint` ("users/123").
+  [[nodiscard]] std::string endpoint() const;
+  // Lower case, as the seed: "get".
+  [[nodiscard]] std::string http_method() const;
+  [[nodiscard]] const runtime::InvocationContext& context() const noexcept { return context_; }
+
+  // ---- who is calling ----
+  [[nodiscard]] Session& session() const { return get_session(); }
+  // The user document (no password fields) when AUTHORIZATION is `user` or `full`.
+  [[nodiscard]] const std::optional<Json>& current_user() const noexcept { return user_; }
+  [[nodiscard]] bool is_authenticated() const noexcept { return user_.has_value(); }
+  // {"user_id", "user", "token_data", "is_bypass"} as the seed; null when not authenticated.
+  [[nodiscard]] const Json& auth_data() const noexcept { return auth_data_; }
+
+  // ---- services ----
+  [[nodiscard]] const Cluster& db() const { return aws_helper::db(); }
+  [[nodiscard]] ExternalClusters external_db() const { return aws_helper::external_db(); }
+  // A logger named after the class, e.g. "UsersGetAPI".
+  [[nodiscard]] const Logger& logger() const noexcept { return logger_; }
+
+  // ---- the reply (chainable) ----
+  API& set_code(int code);
+  // Sent as JSON, ObjectIds and dates converted as the seed's MongoJSONEncoder does.
+  API& set_body(Json body);
+  // A reply that is not JSON (CSV, an image): sent as is, Base64-encoded on the wire when it
+  // is not text.
+  API& set_raw_body(std::string bytes, std::string content_type);
+  // Replaces the header; ValueError when the name or value holds CR, LF or NUL.
+  API& set_header(std::string name, std::string value);
+  API& set_headers(const std::vector<std::pair<std::string, std::string>>& headers);
+  // Adds a value (Set-Cookie and other repeatable headers).
+  API& add_header(std::string name, std::string value);
+
+  [[nodiscard]] int code() const noexcept { return code_; }
+  [[nodiscard]] const Json& body() const noexcept { return body_; }
+  [[nodiscard]] const Headers& response_headers() const noexcept { return response_headers_; }
+
+ private:
+  friend class ApiDispatcher;
+
+  HttpRequest request_;
+  PathParameters path_;
+  Json data_ = Json::object();
+  runtime::InvocationContext context_;
+  std::optional<Json> user_;
+  Json auth_data_ = nullptr;
+  Logger logger_{"API"};
+
+  int code_ = 0;  // 0: not set (200)
+  Json body_ = nullptr;
+  std::optional<std::string> raw_body_;
+  Headers response_headers_;
+};
+
+// An API found at src/api/<folders>/<action>.cpp.
+struct ApiEntry {
+  std::string_view folders;     // "users/posts" ("" for src/api/list.cpp)
+  std::string_view action;      // "list", "get", "post", "put", "patch" or "delete"
+  std::string_view class_name;  // "UsersPostsListAPI"
+  std::string_view source;      // "src/api/users/posts/list.cpp"
+  std::unique_ptr<API> (*make)();
+};
+
+// One line of `bootstrap routes`.
+struct RouteInfo {
+  std::string method;   // "GET"
+  std::string pattern;  // "/users/{user_id}/posts/{id}"
+  const ApiEntry* entry = nullptr;
+};
+
+// The route table, built once from the generated entries.
+class Router {
+ public:
+  explicit Router(std::span<const ApiEntry> apis);
+  ~Router();
+  Router(Router&&) noexcept;
+  Router& operator=(Router&&) noexcept;
+
+  struct Match {
+    const ApiEntry* entry = nullptr;  // null: no route
+    PathParameters parameters;
+    bool path_known = false;           // the path exists with other methods (405)
+    std::vector<std::string> allowed;  // methods the path answers, for Allow
+  };
+  [[nodiscard]] Match route(std::string_view method, std::string_view path) const;
+  [[nodiscard]] std::vector<RouteInfo> routes() const;
+
+ private:
+  struct Node;
+  std::unique_ptr<Node> root_;
+};
+
+// "categories" -> "category", "addresses" -> "address", "land-records" -> "land_record".
+[[nodiscard]] std::string singular_name(std::string_view folder);
+
+// Runs one API request event end to end (routing, CORS, auth, state, schema, validate,
+// process, errors) and returns the Lambda reply in the event's shape.
+class ApiDispatcher {
+ public:
+  explicit ApiDispatcher(std::span<const ApiEntry> apis);
+  [[nodiscard]] Json handle(const Json& event, const runtime::InvocationContext& context) const;
+  [[nodiscard]] HttpResponse handle(HttpRequest request,
+                                    const runtime::InvocationContext& context) const;
+  [[nodiscard]] const Router& router() const noexcept { return router_; }
+
+ private:
+  Router router_;
+};
+
+}  // namespace aws_helper

@@ -1,0 +1,133 @@
+// HTTP requests and replies as API Gateway, Lambda Function URLs and ALB deliver them.
+//
+// parse_http_event() turns any of the four event shapes (REST API v1, HTTP API v2, Function
+// URL, ALB) into one HttpRequest; format_http_reply() answers in the shape of the event's
+// origin. Both are what the `api` handler and `bootstrap serve` use; they are public so tests
+// and custom handlers can use them too.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <aws_helper/json.hpp>
+
+namespace aws_helper {
+
+namespace detail {
+bool iequals(std::string_view a, std::string_view b) noexcept;
+
+// An ordered multimap of text; names compared case-insensitively when CaseInsensitive.
+template <bool CaseInsensitive>
+class TextMultiMap {
+ public:
+  using Item = std::pair<std::string, std::string>;
+
+  void add(std::string name, std::string value) {
+    items_.emplace_back(std::move(name), std::move(value));
+  }
+  // Replaces every value of `name` with this one.
+  void set(std::string name, std::string value) {
+    remove(name);
+    add(std::move(name), std::move(value));
+  }
+  void remove(std::string_view name) {
+    std::erase_if(items_, [&](const Item& item) { return same(item.first, name); });
+  }
+  // The first value of `name`.
+  [[nodiscard]] std::optional<std::string> get(std::string_view name) const {
+    for (const auto& [key, value] : items_)
+      if (same(key, name)) return value;
+    return std::nullopt;
+  }
+  [[nodiscard]] std::string get_or(std::string_view name, std::string fallback) const {
+    auto value = get(name);
+    return value ? *value : std::move(fallback);
+  }
+  [[nodiscard]] std::vector<std::string> get_all(std::string_view name) const {
+    std::vector<std::string> values;
+    for (const auto& [key, value] : items_)
+      if (same(key, name)) values.push_back(value);
+    return values;
+  }
+  [[nodiscard]] bool contains(std::string_view name) const { return get(name).has_value(); }
+  [[nodiscard]] bool empty() const noexcept { return items_.empty(); }
+  [[nodiscard]] std::size_t size() const noexcept { return items_.size(); }
+  [[nodiscard]] const std::vector<Item>& items() const noexcept { return items_; }
+  [[nodiscard]] auto begin() const noexcept { return items_.begin(); }
+  [[nodiscard]] auto end() const noexcept { return items_.end(); }
+
+ private:
+  static bool same(std::string_view a, std::string_view b) {
+    if constexpr (CaseInsensitive) {
+      return iequals(a, b);
+    } else {
+      return a == b;
+    }
+  }
+  std::vector<Item> items_;
+};
+}  // namespace detail
+
+// Header names are case-insensitive everywhere; every value of a repeated header is kept.
+using Headers = detail::TextMultiMap<true>;
+// Query parameters keep every value of a repeated key (?tag=a&tag=b), in order.
+using QueryParameters = detail::TextMultiMap<false>;
+
+enum class EventSource {
+  rest_v1,       // API Gateway REST API (payload format 1.0)
+  http_v2,       // API Gateway HTTP API (payload format 2.0)
+  function_url,  // Lambda Function URL (payload format 2.0)
+  alb,           // Application Load Balancer
+};
+
+[[nodiscard]] std::string_view to_string(EventSource source) noexcept;
+
+struct HttpRequest {
+  EventSource source = EventSource::http_v2;
+  std::string method;  // upper case: "GET"
+  // The routed path: stage and configured base-path prefixes removed, each segment
+  // percent-decoded; always starts with '/'.
+  std::string path = "/";
+  Headers headers;
+  QueryParameters query;
+  std::string body;  // the bytes (isBase64Encoded bodies decoded)
+  // The event carried multiValueHeaders (REST API; ALB target groups with multi-value headers
+  // on). An ALB reply must then use multiValueHeaders too.
+  bool multi_value_headers = false;
+  std::string request_id;  // the API Gateway / ALB request id (not the Lambda one)
+  std::string source_ip;
+  std::string stage;
+  Json authorizer = nullptr;  // requestContext.authorizer (claims of a JWT / Cognito authorizer)
+};
+
+// Reads an API Gateway / Function URL / ALB event. `base_paths` ("/v1", "/api") are stripped
+// from the front of the path when present. Throws ValueError when the event is not an HTTP
+// event or a field has the wrong type, naming the field.
+[[nodiscard]] HttpRequest parse_http_event(const Json& event,
+                                           const std::vector<std::string>& base_paths = {});
+
+struct HttpResponse {
+  int status = 200;
+  Headers headers;
+  std::string body;
+  bool base64 = false;  // body holds raw bytes to send Base64-encoded
+};
+
+// The Lambda reply for `request`'s origin: {statusCode, headers | multiValueHeaders, body,
+// isBase64Encoded} (+ statusDescription for ALB, cookies for HTTP API v2 / Function URL).
+[[nodiscard]] Json format_http_reply(const HttpRequest& request, const HttpResponse& response);
+
+// "Not Found" for 404, ... ("Unknown" when unknown).
+[[nodiscard]] std::string_view reason_phrase(int status) noexcept;
+
+// RFC 3986 percent-decoding; with `plus_as_space`, '+' is a space (form and query encoding).
+// Malformed escapes are kept as they are.
+[[nodiscard]] std::string percent_decode(std::string_view text, bool plus_as_space = false);
+
+// "a=1&b=x%20y&a=2" -> [(a,1), (b,"x y"), (a,2)].
+[[nodiscard]] QueryParameters parse_query_string(std::string_view text);
+
+}  // namespace aws_helper

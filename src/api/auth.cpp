@@ -1,0 +1,132 @@
+#include <algorithm>
+#include <chrono>
+
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+
+#include <aws_helper/auth.hpp>
+#include <aws_helper/document.hpp>
+#include <aws_helper/env.hpp>
+#include <aws_helper/error.hpp>
+#include <aws_helper/log.hpp>
+#include <aws_helper/mongo.hpp>
+#include <aws_helper/session.hpp>
+
+namespace aws_helper {
+
+namespace {
+
+const Logger& logger() {
+  static const Logger instance{"aws_helper.auth"};
+  return instance;
+}
+
+// Constant time whatever the lengths: both sides are hashed first.
+bool same_secret(std::string_view a, std::string_view b) {
+  unsigned char da[SHA256_DIGEST_LENGTH];
+  unsigned char db[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(a.data()), a.size(), da);
+  SHA256(reinterpret_cast<const unsigned char*>(b.data()), b.size(), db);
+  return CRYPTO_memcmp(da, db, SHA256_DIGEST_LENGTH) == 0;
+}
+
+bool falsy(const Json& value) {
+  if (value.is_null()) return true;
+  if (value.is_boolean()) return !value.get<bool>();
+  if (value.is_number()) return value == 0;
+  if (value.is_string() || value.is_array() || value.is_object()) return value.empty();
+  return false;
+}
+
+std::string id_text(const Json& id) {
+  if (id.is_string()) return id.get<std::string>();
+  if (is_object_id(id)) return id["$oid"].get<std::string>();
+  return serialize_mongo_types(id).dump();
+}
+
+}  // namespace
+
+AuthMode auth_mode_from_env() {
+  std::string mode = get_env_or("AUTHORIZATION", "");
+  std::transform(mode.begin(), mode.end(), mode.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (mode == "user") return AuthMode::user;
+  if (mode == "state") return AuthMode::state;
+  if (mode == "full") return AuthMode::full;
+  return AuthMode::none;
+}
+
+std::string TokenValidator::token_from_header(const std::optional<std::string>& header) {
+  if (!header) throw UnauthorizedError("Authorization header is required");
+  std::string_view value = *header;
+  constexpr std::string_view scheme = "bearer ";
+  if (value.size() < scheme.size() ||
+      !std::equal(scheme.begin(), scheme.end(), value.begin(), [](char s, char c) {
+        return s == std::tolower(static_cast<unsigned char>(c));
+      })) {
+    throw UnauthorizedError("Authorization header must use Bearer scheme");
+  }
+  value.remove_prefix(scheme.size());
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  if (value.empty()) throw UnauthorizedError("Token cannot be empty");
+  return std::string(value);
+}
+
+Json TokenValidator::validate_token(std::string_view token) {
+  if (auto bypass = get_env("AUTH_BYPASS_TOKEN"); bypass && !bypass->empty()) {
+    if (same_secret(token, *bypass)) {
+      return {{"user_id", "bypass"},
+              {"user",
+               {{"email", "bypass@system"},
+                {"role", "admin"},
+                {"name", "Bypass User"},
+                {"_id", "bypass"}}},
+              {"is_bypass", true},
+              {"token_data", nullptr}};
+    }
+  }
+  auto database = get_env_or("AUTH_DB_NAME", "");
+  if (database.empty()) {
+    throw ConfigurationError(
+        "AUTH_DB_NAME environment variable not set. This is required for MongoDB "
+        "authentication.");
+  }
+  auto db = MongoManager::get_database(database);
+  auto token_doc = db["tokens"].find_one({{"token", token}, {"is_active", true}});
+  if (!token_doc) throw UnauthorizedError("Invalid or revoked token");
+
+  if (auto expires = token_doc->find("expires_at");
+      expires != token_doc->end() && !expires->is_null()) {
+    std::chrono::system_clock::time_point when;
+    try {
+      when = to_time_point(*expires);
+    } catch (const ValueError&) {
+      logger().warn("Token {} has an expires_at that is not a date; refused",
+                    id_text(token_doc->value("_id", Json())));
+      throw UnauthorizedError("Token has expired");
+    }
+    if (when < std::chrono::system_clock::now()) throw UnauthorizedError("Token has expired");
+  }
+
+  Json user_id = token_doc->value("user_id", Json());
+  auto user = user_id.is_null() ? std::nullopt : db["users"].find_one({{"_id", user_id}});
+  if (!user) throw UnauthorizedError("User not found");
+  if (auto active = user->find("is_active"); active != user->end() && falsy(*active)) {
+    throw UnauthorizedError("User account is inactive");
+  }
+
+  try {
+    db["tokens"].update_one({{"_id", (*token_doc)["_id"]}},
+                            {{"$set", {{"last_used_at", date(std::chrono::system_clock::now())}}}});
+  } catch (const std::exception& error) {
+    logger().warn("Could not update the token's last_used_at: {}", error.what());
+  }
+
+  return {{"user_id", id_text(user_id)},
+          {"user", strip_sensitive_fields(std::move(*user))},
+          {"token_data", *token_doc},
+          {"is_bypass", false}};
+}
+
+}  // namespace aws_helper

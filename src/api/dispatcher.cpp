@@ -1,0 +1,342 @@
+#include <algorithm>
+#include <typeinfo>
+
+#include <aws_helper/api.hpp>
+#include <aws_helper/document.hpp>
+#include <aws_helper/env.hpp>
+#include <aws_helper/state_validator.hpp>
+
+namespace aws_helper {
+
+// ---- API ------------------------------------------------------------------------------------
+
+namespace {
+
+void check_header_text(std::string_view name, std::string_view value) {
+  auto bad = [](std::string_view text) {
+    return text.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
+  };
+  if (name.empty() || bad(name)) throw ValueError("Invalid response header name");
+  if (bad(value)) {
+    throw ValueError("The value of response header '" + std::string(name) +
+                     "' contains CR, LF or NUL");
+  }
+}
+
+bool is_textual(std::string_view content_type) {
+  for (std::string_view marker :
+       {"text/", "json", "xml", "javascript", "csv", "yaml", "x-www-form-urlencoded"}) {
+    if (content_type.find(marker) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string API::endpoint() const {
+  return request_.path.size() > 1 ? request_.path.substr(1) : "";
+}
+
+std::string API::http_method() const {
+  std::string method = request_.method;
+  std::transform(method.begin(), method.end(), method.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return method;
+}
+
+API& API::set_code(int code) {
+  if (code < 100 || code > 599)
+    throw ValueError("HTTP status " + std::to_string(code) + " is invalid");
+  code_ = code;
+  return *this;
+}
+
+API& API::set_body(Json body) {
+  body_ = std::move(body);
+  raw_body_.reset();
+  return *this;
+}
+
+API& API::set_raw_body(std::string bytes, std::string content_type) {
+  check_header_text("Content-Type", content_type);
+  raw_body_ = std::move(bytes);
+  response_headers_.set("Content-Type", std::move(content_type));
+  return *this;
+}
+
+API& API::set_header(std::string name, std::string value) {
+  check_header_text(name, value);
+  response_headers_.set(std::move(name), std::move(value));
+  return *this;
+}
+
+API& API::set_headers(const std::vector<std::pair<std::string, std::string>>& headers) {
+  for (const auto& [name, value] : headers) set_header(name, value);
+  return *this;
+}
+
+API& API::add_header(std::string name, std::string value) {
+  check_header_text(name, value);
+  response_headers_.add(std::move(name), std::move(value));
+  return *this;
+}
+
+// ---- dispatch -------------------------------------------------------------------------------
+
+namespace {
+
+const Logger& logger() {
+  static const Logger instance{"aws_helper.api"};
+  return instance;
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto comma = text.find(',', start);
+    std::string item =
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    auto first = item.find_first_not_of(" \t");
+    auto last = item.find_last_not_of(" \t");
+    if (first != std::string::npos) out.push_back(item.substr(first, last - first + 1));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+struct Cors {
+  std::vector<std::string> origins;
+  std::string allow_headers;
+  std::string methods;
+  std::string expose;
+
+  static Cors from_env() {
+    Cors cors;
+    cors.origins = split_list(get_env_or("CORS_ALLOW_ORIGINS", "*"));
+    cors.allow_headers =
+        get_env_or("CORS_ALLOW_HEADERS", "Content-Type,Authorization,constitution-state");
+    cors.methods = get_env_or("CORS_ALLOW_METHODS", "GET,POST,PUT,PATCH,DELETE,OPTIONS");
+    cors.expose = get_env_or("CORS_EXPOSE_HEADERS", "X-Total-Count");
+    return cors;
+  }
+
+  void apply(const HttpRequest& request, Headers& headers, bool preflight) const {
+    std::string origin;
+    if (std::find(origins.begin(), origins.end(), "*") != origins.end()) {
+      origin = "*";
+    } else if (auto given = request.headers.get("origin");
+               given && std::find(origins.begin(), origins.end(), *given) != origins.end()) {
+      origin = *given;
+      headers.set("Vary", "Origin");
+    }
+    if (origin.empty()) return;  // not an allowed origin: no CORS headers at all
+    headers.set("Access-Control-Allow-Origin", origin);
+    headers.set("Access-Control-Allow-Headers", allow_headers);
+    headers.set("Access-Control-Allow-Methods", methods);
+    if (!expose.empty() && !preflight) headers.set("Access-Control-Expose-Headers", expose);
+    if (preflight) headers.set("Access-Control-Max-Age", "600");
+  }
+};
+
+std::vector<std::string> base_paths_from_env() {
+  return split_list(get_env_or("API_BASE_PATHS", ""));
+}
+
+bool falsy(const Json& value) {
+  if (value.is_null()) return true;
+  if (value.is_boolean()) return !value.get<bool>();
+  if (value.is_number()) return value == 0;
+  if (value.is_string() || value.is_array() || value.is_object()) return value.empty();
+  return false;
+}
+
+Json query_json(const QueryParameters& query) {
+  Json data = Json::object();
+  for (const auto& [name, value] : query) {
+    auto it = data.find(name);
+    if (it == data.end()) {
+      data[name] = value;
+    } else {
+      if (!it->is_array()) *it = Json::array({*it});
+      it->push_back(value);
+    }
+  }
+  return data;
+}
+
+// data(): the query for GET and HEAD, the body otherwise.
+Json request_data(const HttpRequest& request) {
+  if (request.method == "GET" || request.method == "HEAD") return query_json(request.query);
+  if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) return Json::object();
+  std::string type = request.headers.get_or("content-type", "");
+  std::transform(type.begin(), type.end(), type.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (type.find("application/x-www-form-urlencoded") != std::string::npos)
+    return query_json(parse_query_string(request.body));
+  bool json_like = type.empty() || type.find("json") != std::string::npos ||
+                   type.find("text/plain") != std::string::npos;
+  if (!json_like) return Json::object();  // binary, multipart, ...: raw_body()
+  Json parsed = parse_json(request.body, "The request body");
+  return falsy(parsed) ? Json::object() : parsed;
+}
+
+Json error_body(int status, const std::string& message, const std::string& request_id) {
+  Json body = {{"error", std::string(reason_phrase(status))}, {"message", message}};
+  if (!request_id.empty()) body["request_id"] = request_id;
+  return body;
+}
+
+HttpResponse json_response(int status, const Json& body) {
+  HttpResponse response;
+  response.status = status;
+  response.headers.set("Content-Type", "application/json");
+  response.body = dump_json(body);
+  return response;
+}
+
+// An exception as a reply. 4xx: the message is the exception's. 5xx: a generic text and the
+// request id; the exception goes to the log.
+HttpResponse error_response(std::exception_ptr failure, const std::string& request_id,
+                            const Logger& log) {
+  int status = 500;
+  std::string message;
+  std::string type;
+  try {
+    std::rethrow_exception(failure);
+  } catch (const Error& error) {
+    status = error.http_status();
+    message = error.what();
+    type = error.error_type();
+  } catch (const std::exception& error) {
+    message = error.what();
+    type = error_type_of(error);
+  } catch (...) {
+    message = "a non-standard exception";
+    type = "unknown";
+  }
+  if (status < 400 || status > 599) status = 500;
+  if (status >= 500) {
+    log.error("{} while handling the request: {}", type, message);
+    return json_response(status,
+                         error_body(status, std::string(reason_phrase(status)), request_id));
+  }
+  log.info("{} {}: {}", status, type, message);
+  return json_response(status, error_body(status, message, request_id));
+}
+
+}  // namespace
+
+ApiDispatcher::ApiDispatcher(std::span<const ApiEntry> apis) : router_(apis) {}
+
+Json ApiDispatcher::handle(const Json& event, const runtime::InvocationContext& context) const {
+  HttpRequest request;
+  try {
+    request = parse_http_event(event, base_paths_from_env());
+  } catch (const std::exception& error) {
+    // Not an HTTP event (or a malformed one): answer in the REST shape, which every
+    // integration understands.
+    logger().warn("Refused an event that is not a valid HTTP request: {}", error.what());
+    request.source = EventSource::rest_v1;
+    HttpResponse response = json_response(400, error_body(400, error.what(), context.request_id));
+    return format_http_reply(request, response);
+  }
+  HttpRequest copy_for_reply;
+  copy_for_reply.source = request.source;
+  copy_for_reply.multi_value_headers = request.multi_value_headers;
+  HttpResponse response = handle(std::move(request), context);
+  return format_http_reply(copy_for_reply, response);
+}
+
+HttpResponse ApiDispatcher::handle(HttpRequest request,
+                                   const runtime::InvocationContext& context) const {
+  const Cors cors = Cors::from_env();
+  const std::string request_id =
+      context.request_id.empty() ? request.request_id : context.request_id;
+  const bool head = request.method == "HEAD";
+  HttpResponse response;
+  const Logger* log = &logger();
+  std::unique_ptr<API> api;
+  SessionScope scope{Session{}};
+  try {
+    auto match = router_.route(request.method, request.path);
+    if (request.method == "OPTIONS") {
+      if (!match.path_known) {
+        throw NotFoundError("No route for OPTIONS " + request.path);
+      }
+      response.status = 204;
+      std::string allow;
+      for (const auto& m : match.allowed) allow += (allow.empty() ? "" : ", ") + m;
+      response.headers.set("Allow", allow);
+      cors.apply(request, response.headers, true);
+      return response;
+    }
+    if (match.entry == nullptr) {
+      if (match.path_known) {
+        std::string allow;
+        for (const auto& m : match.allowed) allow += (allow.empty() ? "" : ", ") + m;
+        response = json_response(
+            405, error_body(405, "Method " + request.method + " not allowed for " + request.path,
+                            request_id));
+        response.headers.set("Allow", allow);
+      } else {
+        response = json_response(
+            404,
+            error_body(404, "No route for " + request.method + " " + request.path, request_id));
+      }
+      cors.apply(request, response.headers, false);
+      return response;
+    }
+
+    api = match.entry->make();
+    api->logger_ = Logger{std::string(match.entry->class_name)};
+    log = &api->logger_;
+    api->context_ = context;
+    api->path_ = std::move(match.parameters);
+    api->request_ = std::move(request);
+
+    AuthMode mode = api->authorization().value_or(auth_mode_from_env());
+    if (requires_user(mode)) {
+      std::string token =
+          TokenValidator::token_from_header(api->request_.headers.get("authorization"));
+      api->auth_data_ = TokenValidator::validate_token(token);
+      api->user_ = api->auth_data_["user"];
+    }
+    if (requires_state(mode)) {
+      auto state = api->request_.headers.get("constitution-state");
+      if (!state || state->empty()) throw ValueError("Header 'constitution-state' is required");
+      StateValidator::validate(*state);
+      get_session().set_state(*state);
+    }
+    if (api->user_) get_session().set_user(*api->user_);
+
+    api->data_ = request_data(api->request_);
+    if (const Schema* schema = api->schema()) api->data_ = schema->validate(api->data_);
+    api->validate();
+    api->process();
+
+    response.status = api->code_ == 0 ? 200 : api->code_;
+    if (api->raw_body_) {
+      response.body = std::move(*api->raw_body_);
+      response.base64 = !is_textual(api->response_headers_.get_or("content-type", ""));
+    } else {
+      response.headers.set("Content-Type", "application/json");
+      response.body = dump_json(serialize_mongo_types(api->body_));
+    }
+    cors.apply(api->request_, response.headers, false);
+    // Headers the handler set win over the defaults (Content-Type, CORS).
+    for (const auto& [name, value] : api->response_headers_) response.headers.remove(name);
+    for (const auto& [name, value] : api->response_headers_) response.headers.add(name, value);
+  } catch (...) {
+    response = error_response(std::current_exception(), request_id, *log);
+    cors.apply(api ? api->request_ : request, response.headers, false);
+  }
+  if (head) {
+    response.body.clear();
+    response.base64 = false;
+  }
+  return response;
+}
+
+}  // namespace aws_helper
