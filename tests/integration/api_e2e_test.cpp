@@ -1,0 +1,350 @@
+// The `api` handler end to end: AWS's event shapes under the real emulator, token auth against
+// FerretDB, and `bootstrap serve` over real HTTP.
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include <aws_helper/document.hpp>
+#include <aws_helper/json.hpp>
+#include <aws_helper/mongo.hpp>
+
+#include "support/emulator.hpp"
+
+namespace aws_helper {
+namespace {
+
+using testing::Emulator;
+
+std::string ferretdb_uri() {
+  const char* uri = std::getenv("AWS_HELPER_FERRETDB_URI");
+  if (uri == nullptr || *uri == '\0') {
+    ADD_FAILURE() << "AWS_HELPER_FERRETDB_URI is not set: run through ./scripts/test";
+    return "mongodb://127.0.0.1:1/";
+  }
+  return uri;
+}
+
+std::string fixture(const std::string& name) {
+  std::ifstream in(std::string(AWS_HELPER_SOURCE_DIR) + "/tests/fixtures/events/" + name);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The Lambda reply (the proxy integration's JSON).
+Json invoke(const Emulator& emulator, const std::string& event) {
+  auto reply = emulator.invoke(event);
+  EXPECT_EQ(reply.status, 200) << reply.body;
+  return Json::parse(reply.body);
+}
+
+Json body_of(const Json& reply) {
+  return Json::parse(reply.at("body").get<std::string>());
+}
+
+Json v2_event(const std::string& method, const std::string& path,
+              const Json& headers = Json::object(), const std::string& query = "") {
+  return {{"version", "2.0"},
+          {"rawPath", path},
+          {"rawQueryString", query},
+          {"headers", headers},
+          {"requestContext",
+           {{"http", {{"method", method}, {"sourceIp", "127.0.0.1"}}},
+            {"requestId", "gw-req"},
+            {"stage", "$default"}}}};
+}
+
+// ---- event shapes ---------------------------------------------------------------------------
+
+class ApiEventsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    emulator_ = std::make_unique<Emulator>(TEST_SERVICE_BOOTSTRAP, "api");
+  }
+  static void TearDownTestSuite() { emulator_.reset(); }
+  static std::unique_ptr<Emulator> emulator_;
+};
+std::unique_ptr<Emulator> ApiEventsTest::emulator_;
+
+TEST_F(ApiEventsTest, RestV1PutWithObjectIdAndBase64Body) {
+  Json reply = invoke(*emulator_, fixture("rest_v1.json"));
+  EXPECT_EQ(reply["statusCode"], 200) << reply.dump();
+  EXPECT_EQ(reply["headers"]["Content-Type"], "application/json");
+  EXPECT_EQ(body_of(reply), (Json{{"id", "65f1a2b3c4d5e6f7a8b9c0d1"},
+                                  {"data", {{"name", "Ana"}}},
+                                  {"state", ""},
+                                  {"tags", {"x", "y"}}}));
+}
+
+TEST_F(ApiEventsTest, HttpV2WithStageCookiesAndNestedResource) {
+  Json reply = invoke(*emulator_, fixture("http_v2.json"));
+  EXPECT_EQ(reply["statusCode"], 201) << reply.dump();
+  EXPECT_EQ(body_of(reply), (Json{{"user_id", "123"},
+                                  {"data", {{"title", "Hello"}}},
+                                  {"cookie", "session=abc; theme=dark"}}));
+}
+
+TEST_F(ApiEventsTest, FunctionUrlFormBody) {
+  Json reply = invoke(*emulator_, fixture("function_url.json"));
+  EXPECT_EQ(reply["statusCode"], 201) << reply.dump();
+  EXPECT_EQ(body_of(reply)["data"],
+            (Json{{"carrier", "acme"}, {"weight", "12.5"}, {"note", "fragile box"}}));
+}
+
+TEST_F(ApiEventsTest, AlbReplyInAlbShape) {
+  Json reply = invoke(*emulator_, fixture("alb.json"));
+  EXPECT_EQ(reply["statusCode"], 200) << reply.dump();
+  EXPECT_EQ(reply["statusDescription"], "200 OK");
+  EXPECT_EQ(reply["multiValueHeaders"]["Content-Type"], Json::array({"application/json"}));
+  EXPECT_EQ(body_of(reply), (Json{{"id", "abc%2Fdef"}, {"q", "caf\xC3\xA9"}}));
+}
+
+TEST_F(ApiEventsTest, InternalErrorsShowNothingInternal) {
+  Json reply = invoke(*emulator_, v2_event("GET", "/boom").dump());
+  EXPECT_EQ(reply["statusCode"], 500);
+  Json body = body_of(reply);
+  EXPECT_EQ(body["error"], "Internal Server Error");
+  EXPECT_EQ(body["message"], "Internal Server Error");
+  EXPECT_FALSE(body["request_id"].get<std::string>().empty());
+  EXPECT_EQ(reply["body"].get<std::string>().find("hunter2"), std::string::npos);
+  // The log has the exception, with the password masked.
+  std::string log = emulator_->output();
+  EXPECT_NE(log.find("connection string mongodb://admin:****@10.0.0.1 failed"), std::string::npos)
+      << log;
+  EXPECT_EQ(log.find("hunter2"), std::string::npos);
+}
+
+TEST_F(ApiEventsTest, NotAnHttpEventOrNotJson) {
+  Json reply = invoke(*emulator_, R"({"Records": []})");
+  EXPECT_EQ(reply["statusCode"], 400);
+  reply = invoke(*emulator_, "[1, 2");
+  EXPECT_EQ(reply["statusCode"], 400);
+  EXPECT_NE(body_of(reply)["message"].get<std::string>().find("The event"), std::string::npos);
+}
+
+TEST(ApiDatabaseDownTest, IsA503WithinTheTimeout) {
+  Emulator emulator(
+      TEST_SERVICE_BOOTSTRAP, "api",
+      {{"MONGODB_URI", "mongodb://127.0.0.1:" + std::to_string(testing::unused_port()) +
+                           "/?serverSelectionTimeoutMS=300&connectTimeoutMS=300"}});
+  auto start = std::chrono::steady_clock::now();
+  Json reply = invoke(emulator, v2_event("GET", "/boom", Json::object(), "kind=db").dump());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  EXPECT_EQ(reply["statusCode"], 503);
+  EXPECT_EQ(body_of(reply)["error"], "Service Unavailable");
+}
+
+// ---- token auth and state -------------------------------------------------------------------
+
+class ApiAuthTest : public ::testing::Test {
+ protected:
+  static constexpr const char* kDb = "auth_e2e";
+
+  static void SetUpTestSuite() {
+    Cluster ferretdb(ferretdb_uri());
+    auto db = ferretdb[kDb];
+    (void)db.run_command({{"dropDatabase", 1}});
+    auto now = std::chrono::system_clock::now();
+    db["users"].insert_many({
+        {{"_id", object_id(kActiveUser)},
+         {"email", "ana@example.com"},
+         {"password", "plain"},
+         {"hashed_password", "$2b$12$abc"},
+         {"is_active", true}},
+        {{"_id", object_id(kInactiveUser)}, {"email", "old@example.com"}, {"is_active", false}},
+    });
+    db["tokens"].insert_many({
+        {{"token", "valid"},
+         {"is_active", true},
+         {"user_id", object_id(kActiveUser)},
+         {"expires_at", date(now + std::chrono::hours(1))}},
+        {{"token", "forever"},
+         {"is_active", true},
+         {"user_id", object_id(kActiveUser)},
+         {"expires_at", nullptr}},
+        {{"token", "revoked"}, {"is_active", false}, {"user_id", object_id(kActiveUser)}},
+        {{"token", "expired"},
+         {"is_active", true},
+         {"user_id", object_id(kActiveUser)},
+         {"expires_at", date(now - std::chrono::hours(1))}},
+        {{"token", "inactive-user"}, {"is_active", true}, {"user_id", object_id(kInactiveUser)}},
+        {{"token", "orphan"}, {"is_active", true}, {"user_id", object_id()}},
+    });
+    emulator_ = std::make_unique<Emulator>(
+        TEST_SERVICE_BOOTSTRAP, "api",
+        std::map<std::string, std::string>{{"AUTHORIZATION", "full"},
+                                           {"AUTH_DB_NAME", kDb},
+                                           {"AUTH_BYPASS_TOKEN", "bypass-secret"}});
+  }
+  static void TearDownTestSuite() { emulator_.reset(); }
+
+  static Json get(const Json& headers) {
+    return invoke(*emulator_, v2_event("GET", "/users", headers, "limit=5").dump());
+  }
+  static Json with(const std::string& token, const std::string& state = "connecticut") {
+    Json headers = {{"authorization", "Bearer " + token}};
+    if (!state.empty()) headers["constitution-state"] = state;
+    return get(headers);
+  }
+
+  static constexpr const char* kActiveUser = "65f1a2b3c4d5e6f7a8b9c0a1";
+  static constexpr const char* kInactiveUser = "65f1a2b3c4d5e6f7a8b9c0a2";
+  static std::unique_ptr<Emulator> emulator_;
+};
+std::unique_ptr<Emulator> ApiAuthTest::emulator_;
+
+TEST_F(ApiAuthTest, ValidTokenAndStateReachTheApiWithoutPasswords) {
+  Json reply = with("valid");
+  ASSERT_EQ(reply["statusCode"], 200) << reply.dump();
+  Json body = body_of(reply);
+  EXPECT_EQ(body["state"], "connecticut");
+  EXPECT_EQ(body["is_authenticated"], true);
+  EXPECT_EQ(body["is_bypass"], false);
+  EXPECT_EQ(body["user"]["email"], "ana@example.com");
+  EXPECT_FALSE(body["user"].contains("password"));
+  EXPECT_FALSE(body["user"].contains("hashed_password"));
+  EXPECT_EQ(body["data"], (Json{{"limit", "5"}}));
+  EXPECT_EQ(reply["headers"]["X-Total-Count"], "2");
+  auto token = Cluster(ferretdb_uri())[kDb]["tokens"].find_one({{"token", "valid"}});
+  ASSERT_TRUE(token.has_value());
+  EXPECT_TRUE(token->contains("last_used_at")) << "last_used_at is updated";
+  EXPECT_EQ(with("forever")["statusCode"], 200) << "a null expires_at never expires";
+}
+
+TEST_F(ApiAuthTest, EveryRefusalHasItsStatusAndMessage) {
+  auto refusal = [](const Json& reply) {
+    return std::to_string(reply["statusCode"].get<int>()) + " " +
+           body_of(reply)["message"].get<std::string>();
+  };
+  EXPECT_EQ(refusal(with("revoked")), "401 Invalid or revoked token");
+  EXPECT_EQ(refusal(with("nope")), "401 Invalid or revoked token");
+  EXPECT_EQ(refusal(with("expired")), "401 Token has expired");
+  EXPECT_EQ(refusal(with("inactive-user")), "401 User account is inactive");
+  EXPECT_EQ(refusal(with("orphan")), "401 User not found");
+  EXPECT_EQ(refusal(get({{"constitution-state", "connecticut"}})),
+            "401 Authorization header is required");
+  EXPECT_EQ(refusal(get({{"authorization", "Token valid"}})),
+            "401 Authorization header must use Bearer scheme");
+  EXPECT_EQ(refusal(with("valid", "")), "400 Header 'constitution-state' is required");
+  EXPECT_EQ(refusal(with("valid", "vermont")), "403 State 'vermont' is not valid or not active");
+  EXPECT_EQ(refusal(with("valid", "admin")).substr(0, 4), "403 ");
+}
+
+TEST_F(ApiAuthTest, BypassTokenAndPublicEndpoint) {
+  Json body = body_of(with("bypass-secret"));
+  EXPECT_EQ(body["is_bypass"], true);
+  EXPECT_EQ(body["user"]["name"], "Bypass User");
+  EXPECT_EQ(with("bypass-secre")["statusCode"], 401);
+  Json login = invoke(*emulator_, v2_event("POST", "/auth/login").dump());
+  EXPECT_EQ(login["statusCode"], 200) << login.dump();
+}
+
+TEST(ApiAuthConfigurationTest, MissingAuthDbNameIsALogged500) {
+  Emulator emulator(TEST_SERVICE_BOOTSTRAP, "api",
+                    {{"AUTHORIZATION", "user"}, {"AUTH_DB_NAME", ""}});
+  Json reply = invoke(emulator, v2_event("GET", "/users", {{"authorization", "Bearer x"}}).dump());
+  EXPECT_EQ(reply["statusCode"], 500);
+  EXPECT_EQ(body_of(reply)["message"], "Internal Server Error");
+  EXPECT_NE(emulator.output().find("AUTH_DB_NAME environment variable not set"), std::string::npos);
+}
+
+// ---- bootstrap serve ------------------------------------------------------------------------
+
+class LocalServer {
+ public:
+  explicit LocalServer(std::vector<std::string> extra = {}) : port_(testing::unused_port()) {
+    std::vector<std::string> args = {TEST_SERVICE_BOOTSTRAP, "serve", "--port",
+                                     std::to_string(port_)};
+    args.insert(args.end(), extra.begin(), extra.end());
+    log_ = "/tmp/aws-helper-serve-" + std::to_string(port_) + ".log";
+    process_ = std::make_unique<testing::Process>(args, log_);
+    for (int i = 0; i < 500; ++i) {
+      httplib::Client probe("127.0.0.1", port_);
+      probe.set_connection_timeout(0, 100000);
+      if (probe.Get("/users")) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    throw std::runtime_error("bootstrap serve did not start");
+  }
+  ~LocalServer() {
+    process_.reset();
+    ::unlink(log_.c_str());
+  }
+  LocalServer(const LocalServer&) = delete;
+  LocalServer& operator=(const LocalServer&) = delete;
+  [[nodiscard]] httplib::Client client() const { return httplib::Client("127.0.0.1", port_); }
+
+ private:
+  int port_;
+  std::string log_;
+  std::unique_ptr<testing::Process> process_;
+};
+
+TEST(LocalServerTest, ServesTheApisOverHttp) {
+  LocalServer server;
+  auto client = server.client();
+  auto list = client.Get("/users?limit=5&tag=a&tag=b");
+  ASSERT_TRUE(list);
+  EXPECT_EQ(list->status, 200);
+  EXPECT_EQ(list->get_header_value("X-Total-Count"), "2");
+  EXPECT_EQ(list->get_header_value("Access-Control-Allow-Origin"), "*");
+  EXPECT_EQ(Json::parse(list->body)["data"], (Json{{"limit", "5"}, {"tag", {"a", "b"}}}));
+
+  auto created = client.Post("/users/9/posts", R"({"title":"Hi"})", "application/json");
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->status, 201);
+  EXPECT_EQ(Json::parse(created->body)["data"], (Json{{"title", "Hi"}}));
+
+  auto get = client.Get("/users/65f1a2b3c4d5e6f7a8b9c0d1");
+  ASSERT_TRUE(get);
+  EXPECT_EQ(Json::parse(get->body)["source"], "http_v2");
+
+  auto preflight = client.Options("/users");
+  ASSERT_TRUE(preflight);
+  EXPECT_EQ(preflight->status, 204);
+  EXPECT_EQ(preflight->get_header_value("Access-Control-Allow-Methods"),
+            "GET,POST,PUT,PATCH,DELETE,OPTIONS");
+
+  auto head = client.Head("/users");
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_TRUE(head->body.empty());
+
+  auto missing = client.Get("/nope");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(Json::parse(missing->body)["message"], "No route for GET /nope");
+
+  auto not_allowed = client.Delete("/users");
+  ASSERT_TRUE(not_allowed);
+  EXPECT_EQ(not_allowed->status, 405);
+  EXPECT_EQ(not_allowed->get_header_value("Allow"), "GET, HEAD, PUT, OPTIONS");
+
+  std::string bytes(
+      "\x00\xff\x10"
+      "binary\x80",
+      10);
+  auto echoed = client.Post("/shippings?format=bytes", bytes, "application/octet-stream");
+  ASSERT_TRUE(echoed);
+  EXPECT_EQ(echoed->status, 200);
+  EXPECT_EQ(echoed->body, bytes);
+  EXPECT_EQ(echoed->get_header_value("Content-Type"), "application/octet-stream");
+
+  auto bad = client.Post("/users/9/posts", "{oops", "application/json");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+}
+
+TEST(LocalServerTest, RestEvents) {
+  LocalServer server({"--rest"});
+  auto client = server.client();
+  auto get = client.Get("/users/7?x=1");
+  ASSERT_TRUE(get);
+  EXPECT_EQ(get->status, 200);
+  EXPECT_EQ(Json::parse(get->body)["source"], "rest_v1");
+  EXPECT_EQ(Json::parse(get->body)["query"], (Json{{"x", "1"}}));
+}
+
+}  // namespace
+}  // namespace aws_helper
