@@ -2,7 +2,8 @@
 #       -P check_build.cmake
 #
 # Builds the service in CASE against the framework package and checks the outcome: with
-# SHOULD_BUILD, that it builds and its bootstrap lists lambda:make-report; otherwise that the
+# SHOULD_BUILD, that it builds and its bootstrap lists lambda:make-report and the API routes;
+# otherwise that the
 # configure or build fails with output matching EXPECT.
 file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}/src")
@@ -29,8 +30,14 @@ if(SHOULD_BUILD)
   endif()
   execute_process(COMMAND "${WORK}/build/case/bootstrap" handlers OUTPUT_VARIABLE handlers
                   RESULT_VARIABLE run_result)
-  if(NOT run_result EQUAL 0 OR NOT handlers STREQUAL "lambda:make-report\n")
+  if(NOT run_result EQUAL 0 OR NOT handlers STREQUAL "api\nlambda:make-report\n")
     message(FATAL_ERROR "bootstrap handlers gave (${run_result}): ${handlers}")
+  endif()
+  execute_process(COMMAND "${WORK}/build/case/bootstrap" routes OUTPUT_VARIABLE routes
+                  RESULT_VARIABLE run_result)
+  if(NOT run_result EQUAL 0 OR NOT routes MATCHES "GET +/users/{id} +UsersGetAPI +src/api/users/get.cpp"
+     OR NOT routes MATCHES "GET +/users/{user_id}/posts +UsersPostsListAPI")
+    message(FATAL_ERROR "bootstrap routes gave (${run_result}): ${routes}")
   endif()
 else()
   if(build_result EQUAL 0)
