@@ -95,6 +95,12 @@ class API {
   // The body as received (after Base64 decoding): for binary and non-JSON bodies.
   [[nodiscard]] const std::string& raw_body() const noexcept { return request_.body; }
   [[nodiscard]] const HttpRequest& request() const noexcept { return request_; }
+  // data() as the schema struct T (see schema.hpp); validated here when schema() is not T's.
+  template <class T>
+  [[nodiscard]] T input() const {
+    const auto& typed = schema_of<T>();
+    return schema() == &typed ? typed.to_struct(data_) : typed.parse(data_);
+  }
   // The path without the leading '/', as the seed's `endpoint` ("users/123").
   [[nodiscard]] std::string endpoint() const;
   // Lower case, as the seed: "get".

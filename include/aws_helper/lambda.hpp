@@ -46,6 +46,12 @@ class Lambda {
 
   [[nodiscard]] Json& data() noexcept { return data_; }
   [[nodiscard]] const Json& data() const noexcept { return data_; }
+  // data() as the schema struct T (see schema.hpp); validated here when schema() is not T's.
+  template <class T>
+  [[nodiscard]] T input() const {
+    const auto& typed = schema_of<T>();
+    return schema() == &typed ? typed.to_struct(data_) : typed.parse(data_);
+  }
   // The whole event as received.
   [[nodiscard]] const Json& event() const noexcept { return event_; }
   [[nodiscard]] const runtime::InvocationContext& context() const noexcept { return context_; }

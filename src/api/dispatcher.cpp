@@ -203,8 +203,14 @@ HttpResponse error_response(std::exception_ptr failure, const std::string& reque
   int status = 500;
   std::string message;
   std::string type;
+  Json details;
   try {
     std::rethrow_exception(failure);
+  } catch (const SchemaValidationError& error) {
+    status = error.http_status();
+    message = error.what();
+    type = error.error_type();
+    details = error.details();
   } catch (const Error& error) {
     status = error.http_status();
     message = error.what();
@@ -223,7 +229,9 @@ HttpResponse error_response(std::exception_ptr failure, const std::string& reque
                          error_body(status, std::string(reason_phrase(status)), request_id));
   }
   log.info("{} {}: {}", status, type, message);
-  return json_response(status, error_body(status, message, request_id));
+  Json body = error_body(status, message, request_id);
+  if (!details.is_null()) body["details"] = std::move(details);
+  return json_response(status, body);
 }
 
 }  // namespace

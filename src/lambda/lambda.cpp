@@ -31,6 +31,8 @@ Json error_envelope(const std::exception& error) {
   envelope["success"] = false;
   envelope["error"] = error.what();
   envelope["error_type"] = error_type_of(error);
+  if (const auto* invalid = dynamic_cast<const SchemaValidationError*>(&error))
+    envelope["details"] = invalid->details();
   return envelope;
 }
 

@@ -123,6 +123,51 @@ TEST_F(ApiEventsTest, NotAnHttpEventOrNotJson) {
   EXPECT_NE(body_of(reply)["message"].get<std::string>().find("The event"), std::string::npos);
 }
 
+TEST_F(ApiEventsTest, SchemaValidatesCoercesAndReportsEveryField) {
+  Json event = v2_event("POST", "/parcels", {{"content-type", "application/json"}});
+  event["body"] = R"({"weight_kg": "heavy", "pieces": 0, "unknown": true})";
+  Json reply = invoke(*emulator_, event.dump());
+  EXPECT_EQ(reply["statusCode"], 400);
+  Json body = body_of(reply);
+  EXPECT_EQ(body["error"], "Bad Request");
+  EXPECT_EQ(body["message"],
+            "3 validation errors for NewParcel: carrier_id: Field required; weight_kg: Input "
+            "should be a valid number, unable to parse string as a number; pieces: Input should "
+            "be greater than or equal to 1");
+  EXPECT_EQ(body["details"][0],
+            (Json{{"loc", {"carrier_id"}}, {"msg", "Field required"}, {"type", "missing"}}));
+  EXPECT_EQ(body["details"].size(), 3u);
+
+  event["body"] = R"({"carrier_id": "acme", "unknown": true})";
+  reply = invoke(*emulator_, event.dump());
+  EXPECT_EQ(reply["statusCode"], 201);
+  EXPECT_EQ(body_of(reply)["data"], (Json{{"carrier_id", "acme"},
+                                          {"weight_kg", 1.0},
+                                          {"pieces", 1},
+                                          {"note", nullptr},
+                                          {"tags", Json::array()}}));
+
+  Json query = v2_event("GET", "/parcels", Json::object(),
+                        "carrier_id=acme&pieces=3&weight_kg=2.5&tags=a&tags=b");
+  reply = invoke(*emulator_, query.dump());
+  EXPECT_EQ(reply["statusCode"], 200) << reply.dump();
+  EXPECT_EQ(body_of(reply)["total_weight"], 7.5);
+  EXPECT_EQ(body_of(reply)["data"]["tags"], Json::array({"a", "b"}));
+}
+
+TEST(LambdaSchemaTest, ErrorEnvelopeCarriesTheDetails) {
+  Emulator emulator(TEST_SERVICE_BOOTSTRAP, "lambda:validated");
+  Json reply = invoke(emulator, R"({"data": {"carrier_id": "ac", "pieces": "2"}})");
+  EXPECT_EQ(reply["success"], false);
+  EXPECT_EQ(reply["error_type"], "ValidationError");
+  EXPECT_EQ(reply["details"], Json::array({{{"loc", {"carrier_id"}},
+                                            {"msg", "String should have at least 3 characters"},
+                                            {"type", "string_too_short"}}}));
+  reply = invoke(emulator, R"({"data": {"carrier_id": "acme", "pieces": "2"}})");
+  EXPECT_EQ(reply["success"], true);
+  EXPECT_EQ(reply["data"]["pieces"], 2);
+}
+
 TEST(ApiDatabaseDownTest, IsA503WithinTheTimeout) {
   Emulator emulator(
       TEST_SERVICE_BOOTSTRAP, "api",

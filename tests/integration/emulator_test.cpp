@@ -207,9 +207,9 @@ TEST(EmulatorTest, UnknownHandlerIsAnInitErrorListingTheKnownOnes) {
   Json error = Json::parse(reply.body);
   EXPECT_EQ(error["errorType"], "Runtime.UnknownHandler");
   EXPECT_EQ(error["errorMessage"],
-            "Unknown handler 'lambda:nope'. Known handlers: lambda:big-reply, "
+            "Unknown handler 'lambda:nope'. Known handlers: api, lambda:big-reply, "
             "lambda:context-info, lambda:fan-out, lambda:stateful, lambda:throw-int, "
-            "lambda:throw-std");
+            "lambda:throw-std, lambda:validated");
 }
 
 Cluster ferretdb() {
