@@ -340,7 +340,10 @@ HttpResponse ApiDispatcher::handle(HttpRequest request,
     response = error_response(std::current_exception(), request_id, *log);
     cors.apply(api ? api->request_ : request, response.headers, false);
   }
-  if (head) {
+  if (response.status == 204 || response.status == 304) {
+    response.headers.remove("Content-Type");  // no content
+  }
+  if (head || response.status == 204 || response.status == 304) {
     response.body.clear();
     response.base64 = false;
   }

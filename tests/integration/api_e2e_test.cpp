@@ -10,6 +10,7 @@
 #include <aws_helper/mongo.hpp>
 
 #include "support/emulator.hpp"
+#include "support/local_server.hpp"
 
 namespace aws_helper {
 namespace {
@@ -296,38 +297,8 @@ TEST(ApiAuthConfigurationTest, MissingAuthDbNameIsALogged500) {
 
 // ---- bootstrap serve ------------------------------------------------------------------------
 
-class LocalServer {
- public:
-  explicit LocalServer(std::vector<std::string> extra = {}) : port_(testing::unused_port()) {
-    std::vector<std::string> args = {TEST_SERVICE_BOOTSTRAP, "serve", "--port",
-                                     std::to_string(port_)};
-    args.insert(args.end(), extra.begin(), extra.end());
-    log_ = "/tmp/aws-helper-serve-" + std::to_string(port_) + ".log";
-    process_ = std::make_unique<testing::Process>(args, log_);
-    for (int i = 0; i < 500; ++i) {
-      httplib::Client probe("127.0.0.1", port_);
-      probe.set_connection_timeout(0, 100000);
-      if (probe.Get("/users")) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    throw std::runtime_error("bootstrap serve did not start");
-  }
-  ~LocalServer() {
-    process_.reset();
-    ::unlink(log_.c_str());
-  }
-  LocalServer(const LocalServer&) = delete;
-  LocalServer& operator=(const LocalServer&) = delete;
-  [[nodiscard]] httplib::Client client() const { return httplib::Client("127.0.0.1", port_); }
-
- private:
-  int port_;
-  std::string log_;
-  std::unique_ptr<testing::Process> process_;
-};
-
 TEST(LocalServerTest, ServesTheApisOverHttp) {
-  LocalServer server;
+  testing::LocalServer server(TEST_SERVICE_BOOTSTRAP);
   auto client = server.client();
   auto list = client.Get("/users?limit=5&tag=a&tag=b");
   ASSERT_TRUE(list);
@@ -382,7 +353,7 @@ TEST(LocalServerTest, ServesTheApisOverHttp) {
 }
 
 TEST(LocalServerTest, RestEvents) {
-  LocalServer server({"--rest"});
+  testing::LocalServer server(TEST_SERVICE_BOOTSTRAP, {"--rest"});
   auto client = server.client();
   auto get = client.Get("/users/7?x=1");
   ASSERT_TRUE(get);

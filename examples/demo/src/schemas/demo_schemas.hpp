@@ -1,0 +1,68 @@
+// The demo APIs' input schemas (the seed README's pydantic models, as described structs).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <aws_helper/schema.hpp>
+
+// GET /constitutions?country=us&limit=10
+struct ConstitutionQuery {
+  std::optional<std::string> country;
+  int limit = 100;
+  int skip = 0;
+  static void describe(aws_helper::Fields<ConstitutionQuery>& f) {
+    f.optional("country", &ConstitutionQuery::country).min_length(2).max_length(2);
+    f.optional("limit", &ConstitutionQuery::limit).minimum(1).maximum(1000);
+    f.optional("skip", &ConstitutionQuery::skip).minimum(0);
+  }
+};
+
+// POST /users
+struct NewUser {
+  std::string name;
+  std::string email;
+  std::string role = "user";
+  static void describe(aws_helper::Fields<NewUser>& f) {
+    f.required("name", &NewUser::name).min_length(1).max_length(100);
+    f.required("email", &NewUser::email).pattern("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+    f.optional("role", &NewUser::role).one_of({"user", "admin"});
+  }
+};
+
+// PUT /users/{id}: every field optional; only the given ones change.
+struct UserChanges {
+  std::optional<std::string> name;
+  std::optional<std::string> email;
+  std::optional<std::string> role;
+  static void describe(aws_helper::Fields<UserChanges>& f) {
+    f.optional("name", &UserChanges::name).min_length(1).max_length(100);
+    f.optional("email", &UserChanges::email).pattern("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+    f.optional("role", &UserChanges::role).one_of({"user", "admin"});
+  }
+};
+
+// POST /users/{user_id}/posts
+struct NewPost {
+  std::string title;
+  std::string body;
+  std::vector<std::string> tags;
+  static void describe(aws_helper::Fields<NewPost>& f) {
+    f.required("title", &NewPost::title).min_length(1).max_length(200);
+    f.optional("body", &NewPost::body).max_length(10000);
+    f.optional("tags", &NewPost::tags).max_length(10);
+  }
+};
+
+// POST /shippings (the seed README's ShippingSchema)
+struct ShippingSchema {
+  std::string customer_id;
+  std::string address;
+  std::vector<std::string> items;
+  static void describe(aws_helper::Fields<ShippingSchema>& f) {
+    f.required("customer_id", &ShippingSchema::customer_id).min_length(1);
+    f.required("address", &ShippingSchema::address).min_length(1);
+    f.required("items", &ShippingSchema::items).min_length(1);
+  }
+};

@@ -1,0 +1,163 @@
+// examples/demo's APIs over HTTP (`bootstrap serve`), against FerretDB: the flows its docs show.
+#include <gtest/gtest.h>
+
+#include <aws_helper/document.hpp>
+#include <aws_helper/json.hpp>
+#include <aws_helper/mongo.hpp>
+
+#include "support/local_server.hpp"
+
+namespace aws_helper {
+namespace {
+
+Cluster ferretdb() {
+  const char* uri = std::getenv("AWS_HELPER_FERRETDB_URI");
+  if (uri == nullptr || *uri == '\0') {
+    ADD_FAILURE() << "AWS_HELPER_FERRETDB_URI is not set: run through ./scripts/test";
+    return Cluster("mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=100");
+  }
+  return Cluster(uri);
+}
+
+class DemoApiTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto db = ferretdb();
+    for (const char* name : {"users_db", "constitution_db", "analytics_db", "demo_auth"})
+      (void)db[name].run_command({{"dropDatabase", 1}});
+    db["constitution_db"]["constitutions"].insert_many({
+        {{"name", "Argentina"}, {"country", "ar"}, {"year", 1853}},
+        {{"name", "Brazil"}, {"country", "br"}, {"year", 1988}},
+        {{"name", "United States"}, {"country", "us"}, {"year", 1787}},
+        {{"name", "US Draft"}, {"country", "us"}, {"year", 1776}},
+    });
+    Json reader = object_id();
+    db["demo_auth"]["users"].insert_one({{"_id", reader}, {"name", "Reader"}, {"role", "user"}});
+    db["demo_auth"]["tokens"].insert_one(
+        {{"token", "reader-token"}, {"is_active", true}, {"user_id", reader}});
+    server_ = std::make_unique<testing::LocalServer>(
+        DEMO_BOOTSTRAP, std::vector<std::string>{},
+        std::map<std::string, std::string>{{"AUTH_DB_NAME", "demo_auth"},
+                                           {"AUTH_BYPASS_TOKEN", "admin-secret"}});
+  }
+  static void TearDownTestSuite() { server_.reset(); }
+
+  static Json json(const httplib::Result& result) {
+    EXPECT_TRUE(result);
+    if (!result || result->body.empty()) return nullptr;
+    return Json::parse(result->body);
+  }
+
+  static std::unique_ptr<testing::LocalServer> server_;
+};
+std::unique_ptr<testing::LocalServer> DemoApiTest::server_;
+
+TEST_F(DemoApiTest, ConstitutionsListWithFiltersLimitAndTotal) {
+  auto client = server_->client();
+  auto reply = client.Get("/constitutions?country=us&limit=1");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200) << reply->body;
+  EXPECT_EQ(reply->get_header_value("X-Total-Count"), "2");
+  Json body = json(reply);
+  EXPECT_EQ(body["total"], 2);
+  ASSERT_EQ(body["data"].size(), 1u);
+  EXPECT_EQ(body["data"][0]["name"], "US Draft");
+  EXPECT_EQ(body["data"][0]["_id"].get<std::string>().size(), 24u) << "ObjectId as hex";
+  EXPECT_EQ(ferretdb()["analytics_db"]["searches"].count_documents({{"filters.country", "us"}}), 1);
+
+  auto all = json(client.Get("/constitutions"));
+  EXPECT_EQ(all["total"], 4);
+  auto too_many = client.Get("/constitutions?limit=5000");
+  ASSERT_TRUE(too_many);
+  EXPECT_EQ(too_many->status, 400);
+  EXPECT_EQ(json(too_many)["details"][0]["loc"], Json::array({"limit"}));
+}
+
+TEST_F(DemoApiTest, UsersCrudWithNestedPosts) {
+  auto client = server_->client();
+  auto created =
+      client.Post("/users", R"({"name": "Ana", "email": "ana@example.com"})", "application/json");
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 201) << created->body;
+  Json user = json(created)["data"];
+  EXPECT_EQ(user["role"], "user") << "schema default";
+  std::string id = user["_id"];
+
+  auto bad = client.Post("/users", R"({"name": "", "email": "nope"})", "application/json");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(json(bad)["details"].size(), 2u);
+
+  auto got = client.Get("/users/" + id);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->status, 200);
+  EXPECT_EQ(got->get_header_value("X-Resource-Id"), id);
+  EXPECT_EQ(json(got)["data"]["email"], "ana@example.com");
+  EXPECT_EQ(json(client.Get("/users/not-an-object-id"))["error"], "Bad Request");
+  EXPECT_EQ(client.Get("/users/65f1a2b3c4d5e6f7a8b9c0ff")->status, 404);
+
+  auto put = client.Put("/users/" + id, R"({"role": "admin"})", "application/json");
+  ASSERT_TRUE(put);
+  EXPECT_EQ(put->status, 200) << put->body;
+  EXPECT_EQ(json(put)["data"]["role"], "admin");
+  EXPECT_EQ(json(put)["data"]["name"], "Ana") << "untouched";
+
+  auto post = client.Post("/users/" + id + "/posts", R"({"title": "Hello", "tags": ["a"]})",
+                          "application/json");
+  ASSERT_TRUE(post);
+  EXPECT_EQ(post->status, 201) << post->body;
+  EXPECT_EQ(json(post)["data"]["user_id"], id);
+  EXPECT_EQ(
+      client.Post("/users/65f1a2b3c4d5e6f7a8b9c0ff/posts", R"({"title": "x"})", "application/json")
+          ->status,
+      404);
+  auto posts = client.Get("/users/" + id + "/posts");
+  ASSERT_TRUE(posts);
+  EXPECT_EQ(posts->get_header_value("X-Total-Count"), "1");
+  EXPECT_EQ(json(posts)["data"][0]["title"], "Hello");
+
+  auto listed = client.Get("/users");
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(json(listed)["data"].size(), 1u);
+
+  auto removed = client.Delete("/users/" + id);
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(removed->status, 204);
+  EXPECT_TRUE(removed->body.empty());
+  EXPECT_EQ(client.Delete("/users/" + id)->status, 404);
+  EXPECT_EQ(ferretdb()["users_db"]["posts"].count_documents(), 0);
+}
+
+TEST_F(DemoApiTest, ShippingsPostValidatesAndCreates) {
+  auto client = server_->client();
+  auto created = client.Post("/shippings",
+                             R"({"customer_id": "c-1", "address": "1 Main St", "items": ["box"]})",
+                             "application/json");
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->status, 201) << created->body;
+  std::string id = json(created)["shipping_id"];
+  auto stored = ferretdb()["deliveries"]["shippings"].find_one({{"_id", object_id(id)}});
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ((*stored)["status"], "pending");
+  auto missing_items = client.Post(
+      "/shippings", R"({"customer_id": "c-1", "address": "x", "items": []})", "application/json");
+  ASSERT_TRUE(missing_items);
+  EXPECT_EQ(missing_items->status, 400);
+  EXPECT_EQ(json(missing_items)["details"][0]["type"], "too_short");
+}
+
+TEST_F(DemoApiTest, AdminOnlyEndpoint) {
+  auto client = server_->client();
+  EXPECT_EQ(client.Get("/admin/stats")->status, 401);
+  auto reader = client.Get("/admin/stats", {{"Authorization", "Bearer reader-token"}});
+  ASSERT_TRUE(reader);
+  EXPECT_EQ(reader->status, 403);
+  EXPECT_EQ(json(reader)["message"], "Admin access required");
+  auto admin = client.Get("/admin/stats", {{"Authorization", "Bearer admin-secret"}});
+  ASSERT_TRUE(admin);
+  EXPECT_EQ(admin->status, 200) << admin->body;
+  EXPECT_EQ(json(admin)["constitutions"], 4);
+}
+
+}  // namespace
+}  // namespace aws_helper
