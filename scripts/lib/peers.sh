@@ -68,6 +68,18 @@ shippings.replace_one({"_id": ObjectId(sys.argv[1])},
 PY
 }
 
+# seed_demo_constitutions: a few constitutions in constitution_db, for GET /constitutions.
+seed_demo_constitutions() {
+  "$PEERS/venv/bin/python" - <<'PY'
+import os
+from pymongo import MongoClient
+constitutions = MongoClient(os.environ["MONGODB_URI"], serverSelectionTimeoutMS=5000)["constitution_db"]["constitutions"]
+for name, country, year in [("Argentina", "ar", 1853), ("Brazil", "br", 1988),
+                            ("United States", "us", 1787)]:
+    constitutions.update_one({"name": name}, {"$set": {"country": country, "year": year}}, upsert=True)
+PY
+}
+
 # Exports AWS_ENDPOINT_URL and test credentials for moto in server mode.
 start_moto() {
   local dir port
