@@ -121,6 +121,7 @@ void in_process(const char* label, const aws_helper::runtime::Handler& handler,
 double requests_per_second(int port, const std::string& path, double seconds) {
   httplib::Client client("127.0.0.1", port);
   client.set_keep_alive(true);
+  client.set_tcp_nodelay(true);
   long count = 0;
   auto end = Clock::now() + std::chrono::duration<double>(seconds);
   while (Clock::now() < end) {
@@ -173,6 +174,7 @@ int main(int argc, char** argv) {
 
   int floor_port = free_port();
   httplib::Server floor;
+  floor.set_tcp_nodelay(true);
   std::string fixed = R"({"data":[]})";
   floor.Get(".*", [&](const httplib::Request&, httplib::Response& response) {
     response.set_content(fixed, "application/json");

@@ -173,12 +173,12 @@ class Fields {
   class Field;
 
   template <class U>
-  Field<U>& required(std::string name, U T::*member) {
-    return add<U>(std::move(name), member, true);
+  Field<U>& required(const std::string& name, U T::*member) {
+    return add<U>(name, member, true);
   }
   template <class U>
-  Field<U>& optional(std::string name, U T::*member) {
-    return add<U>(std::move(name), member, false);
+  Field<U>& optional(const std::string& name, U T::*member) {
+    return add<U>(name, member, false);
   }
   // The schema's title (default: the struct's name).
   void title(std::string text) { title_ = std::move(text); }
@@ -215,16 +215,16 @@ class Fields {
       this->constraints.maximum = v;
       return *this;
     }
-    Field& pattern(std::string regex) {
-      this->constraints.pattern = std::move(regex);
+    Field& pattern(const std::string& regex) {
+      this->constraints.pattern = regex;
       return *this;
     }
-    Field& one_of(std::vector<std::string> values) {
-      this->constraints.one_of = std::move(values);
+    Field& one_of(const std::vector<std::string>& values) {
+      this->constraints.one_of = values;
       return *this;
     }
-    Field& description(std::string text) {
-      this->constraints.description = std::move(text);
+    Field& description(const std::string& text) {
+      this->constraints.description = text;
       return *this;
     }
 
@@ -253,9 +253,9 @@ class Fields {
 
  private:
   template <class U>
-  Field<U>& add(std::string name, U T::*member, bool is_required) {
+  Field<U>& add(const std::string& name, U T::*member, bool is_required) {
     auto field = std::make_unique<Field<U>>(member);
-    field->name = std::move(name);
+    field->name = name;
     field->is_required = is_required && !schema_detail::is_optional<U>::value;
     auto& ref = *field;
     fields_.push_back(std::move(field));

@@ -198,7 +198,7 @@ HttpResponse json_response(int status, const Json& body) {
 
 // An exception as a reply. 4xx: the message is the exception's. 5xx: a generic text and the
 // request id; the exception goes to the log.
-HttpResponse error_response(std::exception_ptr failure, const std::string& request_id,
+HttpResponse error_response(const std::exception_ptr& failure, const std::string& request_id,
                             const Logger& log) {
   int status = 500;
   std::string message;
@@ -266,6 +266,7 @@ HttpResponse ApiDispatcher::handle(HttpRequest request,
   HttpResponse response;
   const Logger* log = &logger();
   std::unique_ptr<API> api;
+  const HttpRequest* current = &request;  // moves into the API once there is one
   SessionScope scope{Session{}};
   try {
     auto match = router_.route(request.method, request.path);
@@ -303,6 +304,7 @@ HttpResponse ApiDispatcher::handle(HttpRequest request,
     api->context_ = context;
     api->path_ = std::move(match.parameters);
     api->request_ = std::move(request);
+    current = &api->request_;
 
     AuthMode mode = api->authorization().value_or(auth_mode_from_env());
     if (requires_user(mode)) {
@@ -338,7 +340,7 @@ HttpResponse ApiDispatcher::handle(HttpRequest request,
     for (const auto& [name, value] : api->response_headers_) response.headers.add(name, value);
   } catch (...) {
     response = error_response(std::current_exception(), request_id, *log);
-    cors.apply(api ? api->request_ : request, response.headers, false);
+    cors.apply(*current, response.headers, false);
   }
   if (response.status == 204 || response.status == 304) {
     response.headers.remove("Content-Type");  // no content

@@ -157,7 +157,7 @@ std::vector<RouteInfo> Router::routes() const {
     Frame frame = std::move(stack.back());
     stack.pop_back();
     const Node* node = frame.node;
-    std::string param = "{" + std::string(node == root_.get() ? "id" : "id") + "}";
+    const std::string param = "{id}";
     for (auto action : kActions) {
       auto it = node->actions.find(action);
       if (it == node->actions.end()) continue;
