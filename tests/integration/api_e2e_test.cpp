@@ -350,6 +350,12 @@ TEST(LocalServerTest, ServesTheApisOverHttp) {
   auto bad = client.Post("/users/9/posts", "{oops", "application/json");
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->status, 400);
+
+  // API Gateway's 10 MB request limit.
+  auto huge = client.Post("/users/9/posts", std::string(11 * 1024 * 1024, 'x'), "text/plain");
+  ASSERT_TRUE(huge);
+  EXPECT_EQ(huge->status, 413);
+  EXPECT_EQ(client.Get("/users")->status, 200) << "the server carries on";
 }
 
 TEST(LocalServerTest, RestEvents) {

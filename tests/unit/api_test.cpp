@@ -189,6 +189,30 @@ TEST(RouterTest, FoldersDescendOtherSegmentsAreParameters) {
   EXPECT_THROW((void)match.parameters.at("nope"), ValueError);
 }
 
+// The routing table of the seed's README, which its own 1.0.2 code did not follow.
+TEST(RouterTest, SeedReadmeRoutingTable) {
+  const ApiEntry seed[] = {
+      {"users", "list", "UsersListAPI", "src/api/users/list.cpp", &make_nothing},
+      {"users", "get", "UsersGetAPI", "src/api/users/get.cpp", &make_nothing},
+      {"users", "post", "UsersPostAPI", "src/api/users/post.cpp", &make_nothing},
+      {"users", "put", "UsersPutAPI", "src/api/users/put.cpp", &make_nothing},
+      {"users", "delete", "UsersDeleteAPI", "src/api/users/delete.cpp", &make_nothing},
+      {"users/posts", "list", "UsersPostsListAPI", "src/api/users/posts/list.cpp", &make_nothing},
+      {"users/posts", "get", "UsersPostsGetAPI", "src/api/users/posts/get.cpp", &make_nothing},
+  };
+  Router router(seed);
+  EXPECT_EQ(routed(router, "GET", "/users"), "UsersListAPI");
+  EXPECT_EQ(routed(router, "GET", "/users/123"), "UsersGetAPI id=123 user_id=123");
+  EXPECT_EQ(routed(router, "POST", "/users"), "UsersPostAPI");
+  EXPECT_EQ(routed(router, "PUT", "/users/123"), "UsersPutAPI id=123 user_id=123");
+  EXPECT_EQ(routed(router, "DELETE", "/users/123"), "UsersDeleteAPI id=123 user_id=123");
+  EXPECT_EQ(routed(router, "GET", "/users/123/posts"), "UsersPostsListAPI user_id=123");
+  EXPECT_EQ(routed(router, "GET", "/users/123/posts/456"),
+            "UsersPostsGetAPI id=456 post_id=456 user_id=123");
+  EXPECT_EQ(router.route("GET", "/users/123/posts/456").parameters.list(),
+            (std::vector<std::string>{"123", "456"}));
+}
+
 TEST(RouterTest, LiteralFoldersWin) {
   Router router(kRoutes);
   EXPECT_EQ(routed(router, "GET", "/users/me"), "UsersMeListAPI");
