@@ -1,0 +1,282 @@
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <ctime>
+#include <map>
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
+
+#include <aws_helper/sigv4.hpp>
+
+namespace aws_helper::sigv4 {
+
+namespace {
+
+constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
+
+std::string hex(const unsigned char* data, std::size_t size) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(size * 2);
+  for (std::size_t i = 0; i < size; ++i) {
+    out.push_back(digits[data[i] >> 4U]);
+    out.push_back(digits[data[i] & 0x0FU]);
+  }
+  return out;
+}
+
+std::string hmac(std::string_view key, std::string_view data) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(), &length);
+  return {reinterpret_cast<const char*>(out.data()), length};
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+// Trimmed, with runs of spaces and tabs folded to one space.
+std::string header_value(std::string_view value) {
+  std::string out;
+  bool space = false;
+  for (char c : value) {
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::string percent_decode(std::string_view text) {
+  auto hexval = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size()) {
+      int high = hexval(text[i + 1]);
+      int low = hexval(text[i + 2]);
+      if (high >= 0 && low >= 0) {
+        out.push_back(static_cast<char>(high * 16 + low));
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(text[i]);
+  }
+  return out;
+}
+
+// RFC 3986 remove_dot_segments, and duplicate slashes collapsed.
+std::string normalize(std::string_view path) {
+  std::vector<std::string_view> kept;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    auto slash = path.find('/', start);
+    auto end = slash == std::string_view::npos ? path.size() : slash;
+    std::string_view segment = path.substr(start, end - start);
+    if (segment == "..") {
+      if (!kept.empty()) kept.pop_back();
+    } else if (!segment.empty() && segment != ".") {
+      kept.push_back(segment);
+    }
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  std::string out;
+  for (auto segment : kept) {
+    out += '/';
+    out += segment;
+  }
+  bool trailing = !path.empty() && (path.back() == '/' || path.ends_with("/.") ||
+                                    path.ends_with("/..") || path == "." || path == "..");
+  if (out.empty()) return "/";
+  if (trailing) out += '/';
+  return out;
+}
+
+using Params = std::vector<std::pair<std::string, std::string>>;  // encoded key, encoded value
+
+Params query_params(std::string_view query) {
+  Params params;
+  while (!query.empty()) {
+    auto amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    if (pair.empty()) continue;
+    auto eq = pair.find('=');
+    std::string_view key = pair.substr(0, eq);
+    std::string_view value = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
+    params.emplace_back(uri_encode(percent_decode(key)), uri_encode(percent_decode(value)));
+  }
+  return params;
+}
+
+std::string join_query(Params params) {
+  std::sort(params.begin(), params.end());
+  std::string out;
+  for (const auto& [key, value] : params) {
+    if (!out.empty()) out += '&';
+    out += key;
+    out += '=';
+    out += value;
+  }
+  return out;
+}
+
+struct Canonical {
+  std::string headers;         // "host:example.com\nx-amz-date:...\n"
+  std::string signed_headers;  // "host;x-amz-date"
+};
+
+Canonical canonical_headers(const std::vector<std::pair<std::string, std::string>>& headers) {
+  std::map<std::string, std::string> merged;
+  for (const auto& [name, value] : headers) {
+    auto key = lower(name);
+    auto clean = header_value(value);
+    auto [it, inserted] = merged.emplace(key, clean);
+    if (!inserted) it->second += "," + clean;
+  }
+  Canonical out;
+  for (const auto& [name, value] : merged) {
+    out.headers += name + ":" + value + "\n";
+    if (!out.signed_headers.empty()) out.signed_headers += ';';
+    out.signed_headers += name;
+  }
+  return out;
+}
+
+std::string canonical_path(const Request& request, const Options& options) {
+  std::string path = request.path.empty() ? "/" : request.path;
+  if (options.normalize_path) path = normalize(path);
+  return options.encode_path ? uri_encode(path, false) : path;
+}
+
+struct Stamp {
+  std::string date_time;  // 20150830T123600Z
+  std::string date;       // 20150830
+};
+
+Stamp stamp(std::chrono::system_clock::time_point time) {
+  std::time_t seconds = std::chrono::system_clock::to_time_t(time);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  std::array<char, 32> buffer{};
+  std::strftime(buffer.data(), buffer.size(), "%Y%m%dT%H%M%SZ", &utc);
+  Stamp out;
+  out.date_time = buffer.data();
+  out.date = out.date_time.substr(0, 8);
+  return out;
+}
+
+std::string signature_of(const std::string& string_to_sign, const Credentials& credentials,
+                         const Stamp& when, const Options& options) {
+  std::string key = hmac("AWS4" + credentials.secret_access_key, when.date);
+  key = hmac(key, options.region);
+  key = hmac(key, options.service);
+  key = hmac(key, "aws4_request");
+  std::string raw = hmac(key, string_to_sign);
+  return hex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
+}
+
+std::string to_sign(const std::string& canonical_request, const Stamp& when,
+                    const std::string& scope) {
+  return std::string(kAlgorithm) + "\n" + when.date_time + "\n" + scope + "\n" +
+         sha256_hex(canonical_request);
+}
+
+}  // namespace
+
+std::string sha256_hex(std::string_view data) {
+  std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest.data());
+  return hex(digest.data(), digest.size());
+}
+
+std::string uri_encode(std::string_view text, bool encode_slash) {
+  static constexpr char digits[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~' ||
+        (c == '/' && !encode_slash)) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(digits[c >> 4U]);
+      out.push_back(digits[c & 0x0FU]);
+    }
+  }
+  return out;
+}
+
+Signed sign_headers(const Request& request, std::string_view payload_hash,
+                    const Credentials& credentials, const Options& options) {
+  Stamp when = stamp(options.time);
+  std::string scope = when.date + "/" + options.region + "/" + options.service + "/aws4_request";
+  Signed out;
+  auto headers = request.headers;
+  out.headers.emplace_back("X-Amz-Date", when.date_time);
+  if (options.sign_body) out.headers.emplace_back("X-Amz-Content-Sha256", payload_hash);
+  bool token = !credentials.session_token.empty();
+  if (token && !options.omit_session_token)
+    out.headers.emplace_back("X-Amz-Security-Token", credentials.session_token);
+  headers.insert(headers.end(), out.headers.begin(), out.headers.end());
+  Canonical canonical = canonical_headers(headers);
+  out.query = request.query;
+  out.canonical_request = request.method + "\n" + canonical_path(request, options) + "\n" +
+                          join_query(query_params(request.query)) + "\n" + canonical.headers +
+                          "\n" + canonical.signed_headers + "\n" + std::string(payload_hash);
+  out.string_to_sign = to_sign(out.canonical_request, when, scope);
+  out.signature = signature_of(out.string_to_sign, credentials, when, options);
+  if (token && options.omit_session_token)
+    out.headers.emplace_back("X-Amz-Security-Token", credentials.session_token);
+  out.headers.emplace_back("Authorization", std::string(kAlgorithm) + " Credential=" +
+                                                credentials.access_key_id + "/" + scope +
+                                                ", SignedHeaders=" + canonical.signed_headers +
+                                                ", Signature=" + out.signature);
+  return out;
+}
+
+Signed sign_query(const Request& request, std::string_view payload_hash,
+                  const Credentials& credentials, const Options& options) {
+  Stamp when = stamp(options.time);
+  std::string scope = when.date + "/" + options.region + "/" + options.service + "/aws4_request";
+  Canonical canonical = canonical_headers(request.headers);
+  Params params = query_params(request.query);
+  params.emplace_back("X-Amz-Algorithm", std::string(kAlgorithm));
+  params.emplace_back("X-Amz-Credential", uri_encode(credentials.access_key_id + "/" + scope));
+  params.emplace_back("X-Amz-Date", when.date_time);
+  params.emplace_back("X-Amz-Expires", std::to_string(options.expires.count()));
+  bool token = !credentials.session_token.empty();
+  if (token && !options.omit_session_token)
+    params.emplace_back("X-Amz-Security-Token", uri_encode(credentials.session_token));
+  params.emplace_back("X-Amz-SignedHeaders", uri_encode(canonical.signed_headers));
+  std::string query = join_query(params);
+  Signed out;
+  out.canonical_request = request.method + "\n" + canonical_path(request, options) + "\n" + query +
+                          "\n" + canonical.headers + "\n" + canonical.signed_headers + "\n" +
+                          std::string(payload_hash);
+  out.string_to_sign = to_sign(out.canonical_request, when, scope);
+  out.signature = signature_of(out.string_to_sign, credentials, when, options);
+  out.query = query + "&X-Amz-Signature=" + out.signature;
+  if (token && options.omit_session_token)
+    out.query += "&X-Amz-Security-Token=" + uri_encode(credentials.session_token);
+  return out;
+}
+
+}  // namespace aws_helper::sigv4
