@@ -120,7 +120,8 @@ Params query_params(std::string_view query) {
     if (pair.empty()) continue;
     auto eq = pair.find('=');
     std::string_view key = pair.substr(0, eq);
-    std::string_view value = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
+    std::string_view value =
+        eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
     params.emplace_back(uri_encode(percent_decode(key)), uri_encode(percent_decode(value)));
   }
   return params;
@@ -245,10 +246,10 @@ Signed sign_headers(const Request& request, std::string_view payload_hash,
   out.signature = signature_of(out.string_to_sign, credentials, when, options);
   if (token && options.omit_session_token)
     out.headers.emplace_back("X-Amz-Security-Token", credentials.session_token);
-  out.headers.emplace_back("Authorization", std::string(kAlgorithm) + " Credential=" +
-                                                credentials.access_key_id + "/" + scope +
-                                                ", SignedHeaders=" + canonical.signed_headers +
-                                                ", Signature=" + out.signature);
+  out.headers.emplace_back(
+      "Authorization", std::string(kAlgorithm) + " Credential=" + credentials.access_key_id + "/" +
+                           scope + ", SignedHeaders=" + canonical.signed_headers +
+                           ", Signature=" + out.signature);
   return out;
 }
 

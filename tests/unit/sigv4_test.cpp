@@ -19,8 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path suite_dir() {
-  if (const char* dir = std::getenv("SIGV4_SUITE_DIR"); dir != nullptr && *dir != '\0')
-    return dir;
+  if (const char* dir = std::getenv("SIGV4_SUITE_DIR"); dir != nullptr && *dir != '\0') return dir;
   return fs::path(AWS_HELPER_SOURCE_DIR) / "tests/fixtures/sigv4/v4";
 }
 
