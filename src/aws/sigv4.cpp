@@ -150,11 +150,17 @@ Canonical canonical_headers(const std::vector<std::pair<std::string, std::string
     auto key = lower(name);
     auto clean = header_value(value);
     auto [it, inserted] = merged.emplace(key, clean);
-    if (!inserted) it->second += "," + clean;
+    if (!inserted) {
+      it->second += ',';
+      it->second += clean;
+    }
   }
   Canonical out;
   for (const auto& [name, value] : merged) {
-    out.headers += name + ":" + value + "\n";
+    out.headers += name;
+    out.headers += ':';
+    out.headers += value;
+    out.headers += '\n';
     if (!out.signed_headers.empty()) out.signed_headers += ';';
     out.signed_headers += name;
   }
