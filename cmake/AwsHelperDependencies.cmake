@@ -18,6 +18,7 @@ _aws_helper_find(fmt 9)
 _aws_helper_find(CLI11)
 _aws_helper_find(OpenSSL)
 _aws_helper_find(mongoc-1.0 1.23)
+_aws_helper_find(pugixml 1.13)
 # cpp-httplib (the local HTTP server of `bootstrap serve`) ships a pkg-config file only.
 if(NOT TARGET PkgConfig::AWS_HELPER_HTTPLIB)
   find_package(PkgConfig REQUIRED)
