@@ -72,6 +72,13 @@ class CredentialsProvider {
 // The endpoint URL (no trailing '/') for a service: `env_name` is the AWS_ENDPOINT_URL_<NAME>
 // suffix ("SNS"), `host_prefix` the default host's first label ("sns").
 [[nodiscard]] std::string endpoint(std::string_view env_name, std::string_view host_prefix);
+// The same, for a given region (e.g. the one in a resource's ARN).
+[[nodiscard]] std::string endpoint(std::string_view env_name, std::string_view host_prefix,
+                                   std::string_view region);
+
+// The region of an ARN ("arn:aws:sns:us-east-2:123456789012:topic" -> "us-east-2"); nullopt
+// when `text` is not an ARN or names no region.
+[[nodiscard]] std::optional<std::string> arn_region(std::string_view text);
 
 struct RetryPolicy {
   int max_attempts = 3;  // AWS_MAX_ATTEMPTS when set
@@ -104,6 +111,8 @@ class AwsClient {
   // `signing_name` is the SigV4 service ("sns", "sqs", "ecs", "lambda"); `env_name` the
   // endpoint override suffix ("SNS").
   AwsClient(std::string signing_name, std::string env_name);
+  // The same for an explicit region (the endpoint default follows it).
+  AwsClient(std::string signing_name, std::string env_name, std::string region);
 
   // Throws AwsError for an error reply (after retries) or when no reply came.
   [[nodiscard]] AwsResponse send(const AwsRequest& request) const;

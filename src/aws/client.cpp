@@ -224,9 +224,12 @@ std::string AwsResponse::request_id() const {
 }
 
 AwsClient::AwsClient(std::string signing_name, std::string env_name)
+    : AwsClient(std::move(signing_name), std::move(env_name), aws::region()) {}
+
+AwsClient::AwsClient(std::string signing_name, std::string env_name, std::string region)
     : signing_name_(std::move(signing_name)),
-      region_(aws::region()),
-      endpoint_(aws::endpoint(env_name, signing_name_)),
+      region_(std::move(region)),
+      endpoint_(aws::endpoint(env_name, signing_name_, region_)),
       retry_(RetryPolicy::from_env()) {}
 
 void AwsClient::set_sleep_for_tests(std::function<void(std::chrono::milliseconds)> sleep) {

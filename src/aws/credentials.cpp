@@ -245,6 +245,25 @@ std::string region() {
 }
 
 std::string endpoint(std::string_view env_name, std::string_view host_prefix) {
+  return endpoint(env_name, host_prefix, std::string_view());
+}
+
+std::optional<std::string> arn_region(std::string_view text) {
+  // arn:partition:service:region:account:resource
+  if (text.rfind("arn:", 0) != 0) return std::nullopt;
+  std::size_t start = 0;
+  for (int field = 0; field < 3; ++field) {
+    start = text.find(':', start);
+    if (start == std::string_view::npos) return std::nullopt;
+    ++start;
+  }
+  auto end = text.find(':', start);
+  if (end == std::string_view::npos || end == start) return std::nullopt;
+  return std::string(text.substr(start, end - start));
+}
+
+std::string endpoint(std::string_view env_name, std::string_view host_prefix,
+                     std::string_view region_name) {
   std::string name = "AWS_ENDPOINT_URL_";
   for (char c : env_name) {
     name +=
@@ -252,8 +271,16 @@ std::string endpoint(std::string_view env_name, std::string_view host_prefix) {
   }
   auto value = non_empty_env(name.c_str());
   if (!value) value = non_empty_env("AWS_ENDPOINT_URL");
-  std::string url =
-      value ? *value : "https://" + std::string(host_prefix) + "." + region() + ".amazonaws.com";
+  std::string url;
+  if (value) {
+    url = *value;
+  } else {
+    url = "https://";
+    url += host_prefix;
+    url += '.';
+    url += region_name.empty() ? region() : std::string(region_name);
+    url += ".amazonaws.com";
+  }
   while (!url.empty() && url.back() == '/') url.pop_back();
   if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
     throw ConfigurationError(

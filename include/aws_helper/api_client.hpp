@@ -1,0 +1,85 @@
+// Calling the REST APIs of other services, as the Python framework's ApiClient.
+//
+//   aws_helper::ApiClient users("users");               // MICROSERVICE_URLS["users"]
+//   Json user = users.get("/users/" + id);
+//   Json page = users.list("/users", {{"status", "active"}, {"limit", 10}});
+//   Json created = users.post("/users", {{"name", "Ada"}});
+//
+// MICROSERVICE_URLS is a JSON object of service name -> base URL. Requests carry
+// "Authorization: Bearer <INTER_SERVICE_TOKEN, else AUTH_BYPASS_TOKEN>" and, when the current
+// session has a state, "constitution-state: <state>" (headers given to the constructor win).
+// Bodies go as JSON with the MongoDB conversion; a JSON reply is parsed, any other reply is
+// returned as a JSON string. Connections are kept alive per thread across warm invocations.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <aws_helper/error.hpp>
+#include <aws_helper/json.hpp>
+
+namespace aws_helper {
+
+// The call did not complete: timeout, connection refused, DNS failure.
+class ApiClientError : public Error {
+ public:
+  explicit ApiClientError(const std::string& message, int http_status = 502)
+      : Error("ApiClientError", message, http_status) {}
+
+ protected:
+  ApiClientError(std::string error_type, const std::string& message, int http_status)
+      : Error(std::move(error_type), message, http_status) {}
+};
+
+// MICROSERVICE_URLS is missing, not JSON, or does not name the service.
+class ServiceNotConfiguredError : public ApiClientError {
+ public:
+  explicit ServiceNotConfiguredError(const std::string& message)
+      : ApiClientError("ServiceNotConfiguredError", message, 500) {}
+};
+
+// The service answered with a status of 400 or more.
+class ApiResponseError : public ApiClientError {
+ public:
+  ApiResponseError(const std::string& message, int status_code, std::string response_body)
+      : ApiClientError("ApiResponseError", message, 502),
+        status_code_(status_code),
+        response_body_(std::move(response_body)) {}
+  [[nodiscard]] int status_code() const noexcept { return status_code_; }
+  [[nodiscard]] const std::string& response_body() const noexcept { return response_body_; }
+
+ private:
+  int status_code_;
+  std::string response_body_;
+};
+
+class ApiClient {
+ public:
+  using Headers = std::vector<std::pair<std::string, std::string>>;
+
+  explicit ApiClient(const std::string& service_name, Headers headers = {},
+                     std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+  // Query parameters are a JSON object: strings, numbers and booleans, or arrays of them
+  // (repeated keys).
+  [[nodiscard]] Json get(const std::string& path, const Json& params = Json::object()) const;
+  [[nodiscard]] Json list(const std::string& path, const Json& params = Json::object()) const;
+  Json post(const std::string& path, const Json& body = Json::object()) const;
+  Json put(const std::string& path, const Json& body = Json::object()) const;
+  Json patch(const std::string& path, const Json& body = Json::object()) const;
+  // DELETE, with a JSON body only when one is given.
+  Json del(const std::string& path, const Json& body = nullptr) const;
+
+  [[nodiscard]] const std::string& base_url() const noexcept { return base_url_; }
+
+ private:
+  Json request(const std::string& method, const std::string& path, const Json& params,
+               const Json* body) const;
+  std::string base_url_;
+  Headers headers_;
+  std::chrono::milliseconds timeout_;
+};
+
+}  // namespace aws_helper

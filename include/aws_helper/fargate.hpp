@@ -1,0 +1,124 @@
+// Fargate tasks: `src/task/<kebab-name>/task.cpp` defines `<PascalName>Task`, run in the
+// container as `bootstrap task <kebab-name>` (or `bootstrap task` with TASK_NAME set).
+//
+//   class SearchTaxByTownTask : public aws_helper::FargateTask {
+//    public:
+//     void execute() override {
+//       auto town = require_env("TOWN");
+//       db()["taxes"]["towns"].update_one({{"name", town}}, {{"$set", {{"searched", true}}}});
+//     }
+//   };
+//
+// The task's session is the SESSION variable (plain JSON, as FargateExecutor sets it); its state
+// is validated before execute(). Exit code 0 when execute() returns, 1 when anything fails
+// (logged with the error).
+//
+// FargateExecutor launches them: task definition family and container named after the task,
+// the environment passed as container overrides plus SESSION (the current session), TASK_NAME
+// and CONSTITUTION_STATE. ECS_CLUSTER and ECS_SUBNETS (comma separated) are required,
+// ECS_SECURITY_GROUPS is optional; the region is AWS_REGION.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <aws_helper/aws.hpp>
+#include <aws_helper/json.hpp>
+#include <aws_helper/log.hpp>
+#include <aws_helper/mongo.hpp>
+#include <aws_helper/session.hpp>
+
+namespace aws_helper {
+
+using EnvMap = std::map<std::string, std::string>;
+
+class FargateTask {
+ public:
+  // `envs` are looked up before the process environment (the seed's constructor argument).
+  explicit FargateTask(EnvMap envs = {}) : envs_(std::move(envs)) {}
+  virtual ~FargateTask() = default;
+  FargateTask(const FargateTask&) = delete;
+  FargateTask& operator=(const FargateTask&) = delete;
+
+  // The work. Throw to fail the task.
+  virtual void execute() = 0;
+
+  // envs[key], else the variable KEY (upper case), else key (lower case), else the fallback.
+  [[nodiscard]] std::optional<std::string> get_env(const std::string& key) const;
+  [[nodiscard]] std::string get_env(const std::string& key, const std::string& fallback) const;
+  // get_env(key), or ValueError("Required environment variable '<key>' not found").
+  [[nodiscard]] std::string require_env(const std::string& key) const;
+
+  [[nodiscard]] Session& session() const { return get_session(); }
+  [[nodiscard]] const Cluster& db() const { return aws_helper::db(); }
+  [[nodiscard]] ExternalClusters external_db() const { return aws_helper::external_db(); }
+  [[nodiscard]] const Logger& logger() const noexcept { return logger_; }
+
+  // Reads SESSION, validates its state, installs it and runs execute(). Returns the process
+  // exit code: 0 on success, 1 on any failure (logged). Never throws.
+  [[nodiscard]] int run(std::string_view class_name = "FargateTask");
+
+  void set_envs(EnvMap envs) { envs_ = std::move(envs); }
+
+ private:
+  EnvMap envs_;
+  Logger logger_{"FargateTask"};
+};
+
+struct RunTaskOptions {
+  std::optional<std::string> container_name;  // default: the task name
+  std::optional<std::string> revision;        // task definition revision; default: latest
+  int count = 1;
+  std::string launch_type = "FARGATE";
+  bool assign_public_ip = true;
+};
+
+struct TaskStatus {
+  std::string status;  // lastStatus ("PROVISIONING", "RUNNING", "STOPPED", ...), or "NOT_FOUND"
+  std::string desired_status;
+  std::optional<std::string> started_at;  // ISO 8601 UTC
+  std::optional<std::string> stopped_at;
+  std::optional<std::string> stop_reason;
+  std::optional<int> exit_code;  // of the task's container, once stopped
+  std::string task_arn;
+  [[nodiscard]] Json to_json() const;
+};
+
+class FargateExecutor {
+ public:
+  // Reads ECS_CLUSTER, ECS_SUBNETS, ECS_SECURITY_GROUPS and AWS_REGION; ConfigurationError
+  // naming the variable when a required one is missing.
+  FargateExecutor();
+  FargateExecutor(std::string cluster, std::vector<std::string> subnets,
+                  std::vector<std::string> security_groups = {});
+
+  // Starts the task and returns the ARN of the first one started. AwsError when ECS refused the
+  // call; Error("TaskNotStarted") naming ECS's failures when it started none.
+  std::string run_task(const std::string& task_name, const EnvMap& envs = {},
+                       const RunTaskOptions& options = {}) const;
+
+  // One run_task per environment, in order; a launch that failed is nullopt (and logged).
+  [[nodiscard]] std::vector<std::optional<std::string>> run_task_batch(
+      const std::string& task_name, const std::vector<EnvMap>& envs_list,
+      const RunTaskOptions& options = {}) const;
+
+  // DescribeTasks for one ARN; status "NOT_FOUND" when ECS does not know it. AwsError when the
+  // call failed.
+  [[nodiscard]] TaskStatus get_task_status(const std::string& task_arn) const;
+
+  // The RunTask request body run_task() sends (for tests and dry runs).
+  [[nodiscard]] Json run_task_request(const std::string& task_name, const EnvMap& envs,
+                                      const RunTaskOptions& options) const;
+
+  [[nodiscard]] const std::string& cluster() const noexcept { return cluster_; }
+
+ private:
+  std::string cluster_;
+  std::vector<std::string> subnets_;
+  std::vector<std::string> security_groups_;
+  aws::AwsClient client_;
+};
+
+}  // namespace aws_helper

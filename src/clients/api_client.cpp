@@ -1,0 +1,169 @@
+#include <aws_helper/api_client.hpp>
+
+#include <aws_helper/document.hpp>
+#include <aws_helper/env.hpp>
+#include <aws_helper/log.hpp>
+#include <aws_helper/session.hpp>
+#include <aws_helper/sigv4.hpp>
+
+#include "http/http_client.hpp"
+
+namespace aws_helper {
+namespace {
+
+std::string base_url_of(const std::string& service_name) {
+  auto urls = get_env("MICROSERVICE_URLS");
+  if (!urls || urls->empty()) {
+    throw ServiceNotConfiguredError("MICROSERVICE_URLS environment variable is not set");
+  }
+  Json map;
+  try {
+    map = parse_json(*urls, "MICROSERVICE_URLS");
+  } catch (const ValueError&) {
+    throw ServiceNotConfiguredError("MICROSERVICE_URLS is not valid JSON");
+  }
+  if (!map.is_object()) {
+    throw ServiceNotConfiguredError("MICROSERVICE_URLS must be a JSON object of name -> URL");
+  }
+  auto it = map.find(service_name);
+  if (it == map.end() || !it->is_string()) {
+    std::string known;
+    for (const auto& [name, url] : map.items()) known += (known.empty() ? "" : ", ") + name;
+    throw ServiceNotConfiguredError("Service '" + service_name +
+                                    "' not found in MICROSERVICE_URLS. Available: " +
+                                    (known.empty() ? "none" : known));
+  }
+  auto url = it->get<std::string>();
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
+    throw ServiceNotConfiguredError("MICROSERVICE_URLS[\"" + service_name +
+                                    "\"] must be an http:// or https:// URL, got '" + url + "'");
+  }
+  return url;
+}
+
+std::string scalar_text(const Json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
+  if (value.is_number()) return value.dump();
+  return dump_json(serialize_mongo_types(value));
+}
+
+std::string query_string(const Json& params) {
+  if (params.is_null()) return {};
+  if (!params.is_object()) throw ValueError("Query parameters must be a JSON object");
+  std::string out;
+  auto add = [&out](const std::string& key, const Json& value) {
+    if (value.is_null()) return;
+    out += out.empty() ? '?' : '&';
+    out += sigv4::uri_encode(key);
+    out += '=';
+    out += sigv4::uri_encode(scalar_text(value));
+  };
+  for (const auto& [key, value] : params.items()) {
+    if (value.is_array()) {
+      for (const auto& item : value) add(key, item);
+    } else {
+      add(key, value);
+    }
+  }
+  return out;
+}
+
+http::Client& thread_client() {
+  thread_local http::Client client;
+  return client;
+}
+
+bool has_header(const ApiClient::Headers& headers, std::string_view name) {
+  return http::find_header(headers, name).has_value();
+}
+
+}  // namespace
+
+ApiClient::ApiClient(const std::string& service_name, Headers headers,
+                     std::chrono::milliseconds timeout)
+    : base_url_(base_url_of(service_name)), timeout_(timeout) {
+  auto token = get_env("INTER_SERVICE_TOKEN");
+  if (!token || token->empty()) token = get_env("AUTH_BYPASS_TOKEN");
+  if (token && !token->empty()) {
+    headers_.emplace_back("Authorization", "Bearer " + *token);
+  } else {
+    Logger("ApiClient").warn("Neither INTER_SERVICE_TOKEN nor AUTH_BYPASS_TOKEN is set; calls "
+                             "to {} go without an Authorization header",
+                             service_name);
+  }
+  // The caller's headers win over the defaults.
+  for (auto& header : headers) {
+    if (header.first.find_first_of("\r\n") != std::string::npos ||
+        header.second.find_first_of("\r\n") != std::string::npos) {
+      throw ValueError("Header '" + header.first + "' contains a line break");
+    }
+    std::erase_if(headers_, [&header](const auto& existing) {
+      return http::find_header({existing}, header.first).has_value();
+    });
+    headers_.push_back(std::move(header));
+  }
+}
+
+Json ApiClient::request(const std::string& method, const std::string& path, const Json& params,
+                        const Json* body) const {
+  http::Request request;
+  request.method = method;
+  request.url = base_url_ + "/" + path.substr(path.find_first_not_of('/') == std::string::npos
+                                                  ? path.size()
+                                                  : path.find_first_not_of('/')) +
+                query_string(params);
+  request.headers = headers_;
+  request.timeout = timeout_;
+  request.connect_timeout = std::min(timeout_, std::chrono::milliseconds(10000));
+  if (!has_header(request.headers, "Accept")) request.headers.emplace_back("Accept", "application/json");
+  if (const auto& state = get_session().state(); state && !has_header(request.headers, "constitution-state")) {
+    request.headers.emplace_back("constitution-state", *state);
+  }
+  if (body != nullptr) {
+    request.body = mongo_json_dumps(*body);
+    if (!has_header(request.headers, "Content-Type")) {
+      request.headers.emplace_back("Content-Type", "application/json");
+    }
+  }
+  http::Response response;
+  try {
+    response = thread_client().send(request);
+  } catch (const http::TransportError& error) {
+    if (error.timed_out()) throw ApiClientError("Timeout calling " + method + " " + request.url);
+    throw ApiClientError("Error calling " + method + " " + request.url + ": " + error.what());
+  }
+  if (response.status >= 400) {
+    throw ApiResponseError(method + " " + request.url + " returned " +
+                               std::to_string(response.status),
+                           static_cast<int>(response.status), response.body);
+  }
+  if (response.body.empty()) return nullptr;
+  try {
+    return parse_json(response.body);
+  } catch (const ValueError&) {
+    return response.body;
+  }
+}
+
+Json ApiClient::get(const std::string& path, const Json& params) const {
+  return request("GET", path, params, nullptr);
+}
+Json ApiClient::list(const std::string& path, const Json& params) const {
+  return request("GET", path, params, nullptr);
+}
+Json ApiClient::post(const std::string& path, const Json& body) const {
+  return request("POST", path, nullptr, &body);
+}
+Json ApiClient::put(const std::string& path, const Json& body) const {
+  return request("PUT", path, nullptr, &body);
+}
+Json ApiClient::patch(const std::string& path, const Json& body) const {
+  return request("PATCH", path, nullptr, &body);
+}
+Json ApiClient::del(const std::string& path, const Json& body) const {
+  return request("DELETE", path, nullptr, body.is_null() ? nullptr : &body);
+}
+
+}  // namespace aws_helper
