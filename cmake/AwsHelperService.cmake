@@ -6,6 +6,8 @@
 #   src/lambda/<kebab-name>/main.cpp   defines class <PascalName>Lambda   -> lambda:<kebab-name>
 #   src/api/<folders>/<action>.cpp      defines class <Folders><Action>API -> the `api` handler
 #                                       (action: list, get, post, put, patch, delete)
+#   src/consumer/<snake_name>.cpp       defines class <PascalName>Consumer -> sqs:<kebab-name>
+#   src/task/<kebab-name>/task.cpp      defines class <PascalName>Task     -> bootstrap task <kebab-name>
 #
 # The handler table is generated here, at configure time, from the files present: there is no
 # self-registration for the linker to drop. A file whose class is missing, misnamed, in a
@@ -176,6 +178,82 @@ function(aws_helper_add_service name)
     string(APPEND api_rows
            "    {\"${folders}\", \"${action}\", \"${class}\", \"${relative}\", &aws_helper_generated::${factory}},\n")
   endforeach()
+  # SQS consumers: src/consumer/<snake_name>.cpp -> <PascalName>Consumer, handler sqs:<kebab-name>
+  set(consumer_rows "")
+  file(GLOB consumer_files LIST_DIRECTORIES false CONFIGURE_DEPENDS "${root}/src/consumer/*.cpp")
+  list(SORT consumer_files)
+  foreach(file IN LISTS consumer_files)
+    get_filename_component(stem "${file}" NAME_WE)
+    set(relative "src/consumer/${stem}.cpp")
+    if(NOT stem MATCHES "^[a-z0-9]+(_[a-z0-9]+)*$")
+      message(FATAL_ERROR "aws_helper: ${relative}: a consumer file name must be snake_case "
+                          "(lowercase letters, digits and '_'), e.g. title_indexed.cpp; put "
+                          "shared code outside src/consumer (e.g. src/lib)")
+    endif()
+    _aws_helper_pascal(pascal "${stem}" "_")
+    set(class "${pascal}Consumer")
+    string(REPLACE "_" "-" handler "${stem}")
+    file(READ "${file}" text)
+    if(NOT text MATCHES "(^|[^A-Za-z0-9_])${class}([^A-Za-z0-9_]|$)")
+      message(FATAL_ERROR "aws_helper: ${relative} must define class ${class} "
+                          "(deriving from aws_helper::SQSConsumer); no ${class} found in the file")
+    endif()
+    string(MAKE_C_IDENTIFIER "make_consumer_${stem}" factory)
+    _aws_helper_wrap_handler(wrapper "${gen_dir}" "consumer_${stem}" "${file}" "${relative}"
+                             "${class}" "aws_helper::SQSConsumer" "aws_helper/sqs.hpp" "${factory}")
+    list(APPEND generated "${wrapper}")
+    list(APPEND user_files "${file}")
+    string(APPEND declarations "std::unique_ptr<aws_helper::SQSConsumer> ${factory}();\n")
+    string(APPEND consumer_rows
+           "    {\"${handler}\", \"${class}\", \"${relative}\", &aws_helper_generated::${factory}},\n")
+  endforeach()
+
+  # Fargate tasks: src/task/<kebab-name>/task.cpp -> <PascalName>Task, `bootstrap task <kebab-name>`
+  set(task_rows "")
+  file(GLOB task_dirs LIST_DIRECTORIES true CONFIGURE_DEPENDS "${root}/src/task/*")
+  file(GLOB task_mains CONFIGURE_DEPENDS "${root}/src/task/*/task.cpp")
+  list(SORT task_dirs)
+  foreach(dir IN LISTS task_dirs)
+    if(NOT IS_DIRECTORY "${dir}")
+      continue()
+    endif()
+    get_filename_component(task "${dir}" NAME)
+    set(relative "src/task/${task}/task.cpp")
+    if(NOT task MATCHES "^[a-z0-9]+(-[a-z0-9]+)*$")
+      message(FATAL_ERROR "aws_helper: src/task/${task}: a task folder name must be kebab-case "
+                          "(lowercase letters, digits and '-'), e.g. search-tax-by-town")
+    endif()
+    _aws_helper_pascal(pascal "${task}" "-")
+    set(class "${pascal}Task")
+    if(NOT EXISTS "${dir}/task.cpp")
+      message(FATAL_ERROR "aws_helper: src/task/${task} has no task.cpp; expected ${relative} "
+                          "defining class ${class}")
+    endif()
+    file(READ "${dir}/task.cpp" text)
+    if(NOT text MATCHES "(^|[^A-Za-z0-9_])${class}([^A-Za-z0-9_]|$)")
+      message(FATAL_ERROR "aws_helper: ${relative} must define class ${class} "
+                          "(deriving from aws_helper::FargateTask); no ${class} found in the file")
+    endif()
+    string(MAKE_C_IDENTIFIER "make_task_${task}" factory)
+    _aws_helper_wrap_handler(wrapper "${gen_dir}" "task_${task}" "${dir}/task.cpp" "${relative}"
+                             "${class}" "aws_helper::FargateTask" "aws_helper/fargate.hpp" "${factory}")
+    list(APPEND generated "${wrapper}")
+    list(APPEND user_files "${dir}/task.cpp")
+    string(APPEND declarations "std::unique_ptr<aws_helper::FargateTask> ${factory}();\n")
+    string(APPEND task_rows
+           "    {\"${task}\", \"${class}\", \"${relative}\", &aws_helper_generated::${factory}},\n")
+  endforeach()
+  if(consumer_rows STREQUAL "")
+    set(consumer_table "static const std::span<const aws_helper::ConsumerEntry> consumers{};")
+  else()
+    set(consumer_table "static const aws_helper::ConsumerEntry consumers[] = {\n${consumer_rows}};")
+  endif()
+  if(task_rows STREQUAL "")
+    set(task_table "static const std::span<const aws_helper::TaskEntry> tasks{};")
+  else()
+    set(task_table "static const aws_helper::TaskEntry tasks[] = {\n${task_rows}};")
+  endif()
+
   if(api_rows STREQUAL "")
     set(api_table "static const std::span<const aws_helper::ApiEntry> apis{};")
   else()
@@ -199,7 +277,9 @@ namespace {
 const aws_helper::ServiceDefinition& service_definition() {
   ${lambda_table}
   ${api_table}
-  static const aws_helper::ServiceDefinition definition{\"${name}\", lambdas, apis};
+  ${consumer_table}
+  ${task_table}
+  static const aws_helper::ServiceDefinition definition{\"${name}\", lambdas, apis, consumers, tasks};
   return definition;
 }
 }  // namespace

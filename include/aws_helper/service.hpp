@@ -10,6 +10,7 @@
 //   bootstrap routes                     list the API routes (method, path, class, file)
 //   bootstrap invoke lambda:x [--event f] run one handler once, locally, on an event file
 //   bootstrap serve [--port 3000]        serve the APIs over HTTP on 127.0.0.1 (local runs)
+//   bootstrap task [name]                run a Fargate task (default: $TASK_NAME); exit 0 or 1
 #pragma once
 
 #include <memory>
@@ -20,8 +21,10 @@
 #include <vector>
 
 #include <aws_helper/api.hpp>
+#include <aws_helper/fargate.hpp>
 #include <aws_helper/lambda.hpp>
 #include <aws_helper/runtime.hpp>
+#include <aws_helper/sqs.hpp>
 
 namespace aws_helper {
 
@@ -33,10 +36,28 @@ struct LambdaEntry {
   std::unique_ptr<Lambda> (*make)();
 };
 
+// An SQS consumer found at src/consumer/<snake_name>.cpp, served as sqs:<kebab-name>.
+struct ConsumerEntry {
+  std::string_view name;        // "title-indexed"
+  std::string_view class_name;  // "TitleIndexedConsumer"
+  std::string_view source;      // "src/consumer/title_indexed.cpp"
+  std::unique_ptr<SQSConsumer> (*make)();
+};
+
+// A Fargate task found at src/task/<kebab-name>/task.cpp, run by `bootstrap task <name>`.
+struct TaskEntry {
+  std::string_view name;        // "search-tax-by-town"
+  std::string_view class_name;  // "SearchTaxByTownTask"
+  std::string_view source;      // "src/task/search-tax-by-town/task.cpp"
+  std::unique_ptr<FargateTask> (*make)();
+};
+
 struct ServiceDefinition {
   std::string_view name;
   std::span<const LambdaEntry> lambdas;
   std::span<const ApiEntry> apis = {};  // src/api/**: served by the `api` handler
+  std::span<const ConsumerEntry> consumers = {};
+  std::span<const TaskEntry> tasks = {};
 };
 
 // Every handler name the service answers to, sorted (e.g. "lambda:generate-route").
@@ -49,6 +70,14 @@ struct ServiceDefinition {
 // The Runtime API handler that runs a standalone Lambda: one fresh instance per invocation,
 // the reply is the envelope.
 [[nodiscard]] runtime::Handler lambda_handler(const LambdaEntry& entry);
+
+// The Runtime API handler for SQS events: one fresh consumer per invocation; the reply carries
+// batchItemFailures. A consumer that cannot be created reports every record as failed.
+[[nodiscard]] runtime::Handler sqs_handler(const ConsumerEntry& entry);
+
+// Runs a Fargate task by name (empty: $TASK_NAME) and returns the exit code: 0 on success, 1 on
+// failure or an unknown task (logged).
+[[nodiscard]] int run_task(const ServiceDefinition& service, std::string_view name);
 
 // The Runtime API handler for API Gateway / Function URL / ALB events: routes to the service's
 // APIs. The route table is built once, on the first call.

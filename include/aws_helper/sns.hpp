@@ -2,8 +2,8 @@
 //
 //   class TitleIndexedTopic : public aws_helper::SNSPublisher {
 //    public:
-//     TitleIndexedTopic() : SNSPublisher(aws_helper::get_env_or("TITLE_INDEXED_SNS_TOPIC_ARN", "")) {}
-//     static aws_helper::Json build_message(const std::string& id, const std::string& title) {
+//     TitleIndexedTopic() : SNSPublisher(aws_helper::get_env_or("TITLE_INDEXED_SNS_TOPIC_ARN", ""))
+//     {} static aws_helper::Json build_message(const std::string& id, const std::string& title) {
 //       return {{"content", {{"constitution_id", id}, {"title", title}}},
 //               {"attributes", {{"event_type", "title_indexed"}}}};
 //     }

@@ -1,5 +1,4 @@
 #include <aws_helper/api_client.hpp>
-
 #include <aws_helper/document.hpp>
 #include <aws_helper/env.hpp>
 #include <aws_helper/log.hpp>
@@ -29,9 +28,9 @@ std::string base_url_of(const std::string& service_name) {
   if (it == map.end() || !it->is_string()) {
     std::string known;
     for (const auto& [name, url] : map.items()) known += (known.empty() ? "" : ", ") + name;
-    throw ServiceNotConfiguredError("Service '" + service_name +
-                                    "' not found in MICROSERVICE_URLS. Available: " +
-                                    (known.empty() ? "none" : known));
+    throw ServiceNotConfiguredError(
+        "Service '" + service_name +
+        "' not found in MICROSERVICE_URLS. Available: " + (known.empty() ? "none" : known));
   }
   auto url = it->get<std::string>();
   while (!url.empty() && url.back() == '/') url.pop_back();
@@ -89,9 +88,11 @@ ApiClient::ApiClient(const std::string& service_name, Headers headers,
   if (token && !token->empty()) {
     headers_.emplace_back("Authorization", "Bearer " + *token);
   } else {
-    Logger("ApiClient").warn("Neither INTER_SERVICE_TOKEN nor AUTH_BYPASS_TOKEN is set; calls "
-                             "to {} go without an Authorization header",
-                             service_name);
+    Logger("ApiClient")
+        .warn(
+            "Neither INTER_SERVICE_TOKEN nor AUTH_BYPASS_TOKEN is set; calls "
+            "to {} go without an Authorization header",
+            service_name);
   }
   // The caller's headers win over the defaults.
   for (auto& header : headers) {
@@ -110,15 +111,18 @@ Json ApiClient::request(const std::string& method, const std::string& path, cons
                         const Json* body) const {
   http::Request request;
   request.method = method;
-  request.url = base_url_ + "/" + path.substr(path.find_first_not_of('/') == std::string::npos
-                                                  ? path.size()
-                                                  : path.find_first_not_of('/')) +
-                query_string(params);
+  request.url =
+      base_url_ + "/" +
+      path.substr(path.find_first_not_of('/') == std::string::npos ? path.size()
+                                                                   : path.find_first_not_of('/')) +
+      query_string(params);
   request.headers = headers_;
   request.timeout = timeout_;
   request.connect_timeout = std::min(timeout_, std::chrono::milliseconds(10000));
-  if (!has_header(request.headers, "Accept")) request.headers.emplace_back("Accept", "application/json");
-  if (const auto& state = get_session().state(); state && !has_header(request.headers, "constitution-state")) {
+  if (!has_header(request.headers, "Accept"))
+    request.headers.emplace_back("Accept", "application/json");
+  if (const auto& state = get_session().state();
+      state && !has_header(request.headers, "constitution-state")) {
     request.headers.emplace_back("constitution-state", *state);
   }
   if (body != nullptr) {
@@ -135,9 +139,9 @@ Json ApiClient::request(const std::string& method, const std::string& path, cons
     throw ApiClientError("Error calling " + method + " " + request.url + ": " + error.what());
   }
   if (response.status >= 400) {
-    throw ApiResponseError(method + " " + request.url + " returned " +
-                               std::to_string(response.status),
-                           static_cast<int>(response.status), response.body);
+    throw ApiResponseError(
+        method + " " + request.url + " returned " + std::to_string(response.status),
+        static_cast<int>(response.status), response.body);
   }
   if (response.body.empty()) return nullptr;
   try {

@@ -1,6 +1,5 @@
-#include <aws_helper/lambda_invoker.hpp>
-
 #include <aws_helper/document.hpp>
+#include <aws_helper/lambda_invoker.hpp>
 #include <aws_helper/session.hpp>
 
 namespace aws_helper {

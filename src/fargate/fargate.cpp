@@ -1,5 +1,3 @@
-#include <aws_helper/fargate.hpp>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -8,6 +6,7 @@
 #include <aws_helper/document.hpp>
 #include <aws_helper/env.hpp>
 #include <aws_helper/error.hpp>
+#include <aws_helper/fargate.hpp>
 #include <aws_helper/state_validator.hpp>
 
 namespace aws_helper {
@@ -166,19 +165,20 @@ Json FargateExecutor::run_task_request(const std::string& task_name, const EnvMa
   if (!has("CONSTITUTION_STATE") && session.state()) {
     environment.push_back({{"name", "CONSTITUTION_STATE"}, {"value", *session.state()}});
   }
-  Json vpc = {{"subnets", subnets_}, {"assignPublicIp", options.assign_public_ip ? "ENABLED" : "DISABLED"}};
+  Json vpc = {{"subnets", subnets_},
+              {"assignPublicIp", options.assign_public_ip ? "ENABLED" : "DISABLED"}};
   if (!security_groups_.empty()) vpc["securityGroups"] = security_groups_;
-  return {{"cluster", cluster_},
-          {"taskDefinition", options.revision && !options.revision->empty()
-                                 ? task_name + ":" + *options.revision
-                                 : task_name},
-          {"count", options.count},
-          {"launchType", options.launch_type},
-          {"networkConfiguration", {{"awsvpcConfiguration", vpc}}},
-          {"overrides",
-           {{"containerOverrides",
-             Json::array({{{"name", options.container_name.value_or(task_name)},
-                           {"environment", environment}}})}}}};
+  return {
+      {"cluster", cluster_},
+      {"taskDefinition", options.revision && !options.revision->empty()
+                             ? task_name + ":" + *options.revision
+                             : task_name},
+      {"count", options.count},
+      {"launchType", options.launch_type},
+      {"networkConfiguration", {{"awsvpcConfiguration", vpc}}},
+      {"overrides",
+       {{"containerOverrides", Json::array({{{"name", options.container_name.value_or(task_name)},
+                                             {"environment", environment}}})}}}};
 }
 
 std::string FargateExecutor::run_task(const std::string& task_name, const EnvMap& envs,

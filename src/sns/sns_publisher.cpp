@@ -1,5 +1,3 @@
-#include <aws_helper/sns.hpp>
-
 #include <algorithm>
 
 #include <pugixml.hpp>
@@ -8,6 +6,7 @@
 #include <aws_helper/document.hpp>
 #include <aws_helper/log.hpp>
 #include <aws_helper/session.hpp>
+#include <aws_helper/sns.hpp>
 
 namespace aws_helper {
 namespace {
@@ -18,7 +17,8 @@ constexpr std::size_t kMaxBatch = 10;
 constexpr std::size_t kMaxMessageBytes = 262144;
 
 bool empty_content(const Json& content) {
-  return content.is_null() || (content.is_string() && content.get_ref<const std::string&>().empty()) ||
+  return content.is_null() ||
+         (content.is_string() && content.get_ref<const std::string&>().empty()) ||
          (content.is_object() && content.empty()) || (content.is_array() && content.empty());
 }
 
@@ -73,7 +73,9 @@ SNSPublisher::SNSPublisher(std::string topic_arn) : topic_arn_(std::move(topic_a
   client_.emplace("sns", "SNS", region ? *region : aws::region());
 }
 
-const aws::AwsClient& SNSPublisher::client() const { return *client_; }
+const aws::AwsClient& SNSPublisher::client() const {
+  return *client_;
+}
 
 std::vector<std::pair<std::string, std::string>> SNSPublisher::message_parameters(
     const Json& message, const std::string& prefix) {
@@ -97,7 +99,7 @@ std::vector<std::pair<std::string, std::string>> SNSPublisher::message_parameter
     if (!subject->get_ref<const std::string&>().empty()) add(prefix + "Subject", *subject);
   }
   for (auto [key, parameter] : {std::pair{"message_group_id", "MessageGroupId"},
-                                 std::pair{"message_deduplication_id", "MessageDeduplicationId"}}) {
+                                std::pair{"message_deduplication_id", "MessageDeduplicationId"}}) {
     auto it = message.find(key);
     if (it == message.end() || it->is_null()) continue;
     if (!it->is_string()) throw ValueError(std::string("Message ") + key + " must be a string");
@@ -198,8 +200,8 @@ BatchPublishResult SNSPublisher::publish(const std::vector<Json>& messages) cons
         if (auto* entry = entry_for(member)) {
           entry->error_code = text_of(member, "Code");
           entry->error_message = text_of(member, "Message");
-          logger.error("SNS refused message {} of the batch to {}: {} {}", entry->index,
-                       topic_arn_, entry->error_code, entry->error_message);
+          logger.error("SNS refused message {} of the batch to {}: {} {}", entry->index, topic_arn_,
+                       entry->error_code, entry->error_message);
         }
       }
       // An entry SNS mentioned in neither list did not go out.

@@ -1,11 +1,10 @@
-#include <aws_helper/sqs.hpp>
-
 #include <algorithm>
 
 #include <aws_helper/base64.hpp>
 #include <aws_helper/document.hpp>
 #include <aws_helper/env.hpp>
 #include <aws_helper/error.hpp>
+#include <aws_helper/sqs.hpp>
 #include <aws_helper/state_validator.hpp>
 
 namespace aws_helper {
@@ -279,7 +278,8 @@ Json sqs_failure_reply(const Json& event, const std::exception& error) {
   std::vector<std::string> ids;
   if (event.is_object()) {
     if (auto records = event.find("Records"); records != event.end() && records->is_array()) {
-      for (std::size_t i = 0; i < records->size(); ++i) ids.push_back(message_id_of((*records)[i], i));
+      for (std::size_t i = 0; i < records->size(); ++i)
+        ids.push_back(message_id_of((*records)[i], i));
     }
   }
   std::vector<Outcome> outcomes(ids.size(), Outcome{false, error.what()});
