@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <aws_helper/document.hpp>
 #include <aws_helper/lambda_invoker.hpp>
 #include <aws_helper/session.hpp>
@@ -31,6 +33,19 @@ aws::AwsRequest invoke_request(std::string_view function_name, const Json& paylo
   // A synchronous call lasts as long as the function may run (up to 15 minutes).
   request.timeout = std::chrono::minutes(16);
   return request;
+}
+
+// The document a runtime posts for a failed invocation: {"errorMessage", "errorType",
+// "stackTrace"?}. Lambda flags it with X-Amz-Function-Error; the Runtime Interface Emulator
+// does not, so the shape is recognised too.
+bool runtime_error_document(const Json& reply) {
+  if (!reply.is_object() || !reply.contains("errorType") || !reply.contains("errorMessage")) {
+    return false;
+  }
+  return std::all_of(reply.items().begin(), reply.items().end(), [](const auto& item) {
+    return item.key() == "errorType" || item.key() == "errorMessage" ||
+           item.key() == "stackTrace" || item.key() == "requestId" || item.key() == "cause";
+  });
 }
 
 }  // namespace
@@ -67,7 +82,9 @@ Json LambdaInvoker::invoke(std::string_view function_name, const Json& payload) 
     }
     reply = response.body;
   }
-  if (auto function_error = response.header("X-Amz-Function-Error")) {
+  auto function_error = response.header("X-Amz-Function-Error");
+  if (!function_error && runtime_error_document(reply)) function_error = "Unhandled";
+  if (function_error) {
     throw LambdaResponseError(
         "Lambda " + std::string(function_name) + " returned error: " + dump_json(reply),
         *function_error, reply);

@@ -45,6 +45,22 @@ class Process {
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
 
+  // Waits for the process to exit by itself and returns its exit code (-1 when it was killed
+  // by a signal or outlived `limit`, in which case it is stopped).
+  int wait(std::chrono::milliseconds limit) {
+    auto give_up = std::chrono::steady_clock::now() + limit;
+    while (pid_ > 0 && std::chrono::steady_clock::now() < give_up) {
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    stop();
+    return -1;
+  }
+
   void stop() {
     if (pid_ <= 0) return;
     ::kill(-pid_, SIGTERM);
