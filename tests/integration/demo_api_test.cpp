@@ -1,9 +1,14 @@
 // examples/demo's APIs over HTTP (`bootstrap serve`), against FerretDB: the flows its docs show.
+#include <mutex>
+#include <thread>
+
 #include <gtest/gtest.h>
 
+#include <aws_helper/api_client.hpp>
 #include <aws_helper/document.hpp>
 #include <aws_helper/json.hpp>
 #include <aws_helper/mongo.hpp>
+#include <aws_helper/session.hpp>
 
 #include "support/local_server.hpp"
 
@@ -157,6 +162,128 @@ TEST_F(DemoApiTest, AdminOnlyEndpoint) {
   ASSERT_TRUE(admin);
   EXPECT_EQ(admin->status, 200) << admin->body;
   EXPECT_EQ(json(admin)["constitutions"], 4);
+}
+
+// ApiClient, as another service would call the demo: MICROSERVICE_URLS, the bypass token.
+class ApiClientTest : public DemoApiTest {
+ protected:
+  void SetUp() override {
+    ::setenv(
+        "MICROSERVICE_URLS",
+        (R"({"demo": "http://127.0.0.1:)" + std::to_string(server_->port()) + R"(/"})").c_str(), 1);
+    ::unsetenv("INTER_SERVICE_TOKEN");
+    ::setenv("AUTH_BYPASS_TOKEN", "admin-secret", 1);
+  }
+  void TearDown() override {
+    for (const char* name : {"MICROSERVICE_URLS", "INTER_SERVICE_TOKEN", "AUTH_BYPASS_TOKEN"}) {
+      ::unsetenv(name);
+    }
+  }
+};
+
+TEST_F(ApiClientTest, CallsTheDemoWithTheServiceToken) {
+  ApiClient demo("demo");
+  auto page = demo.list("/constitutions", {{"country", "us"}, {"limit", 1}});
+  EXPECT_EQ(page["total"], 2);
+  EXPECT_EQ(page["data"].size(), 1U);
+  EXPECT_EQ(demo.get("admin/stats")["constitutions"], 4);  // the bypass token is admin
+
+  auto created = demo.post("/users", {{"name", "Grace"}, {"email", "grace@example.com"}});
+  auto id = created["data"]["_id"].get<std::string>();
+  EXPECT_EQ(demo.get("/users/" + id)["data"]["name"], "Grace");
+  EXPECT_EQ(demo.put("/users/" + id, {{"role", "admin"}})["data"]["role"], "admin");
+  static_cast<void>(demo.del("/users/" + id));
+  try {
+    static_cast<void>(demo.get("/users/" + id));
+    FAIL() << "no error";
+  } catch (const ApiResponseError& error) {
+    EXPECT_EQ(error.status_code(), 404);
+    EXPECT_EQ(Json::parse(error.response_body())["error"], "Not Found");
+  }
+  try {
+    static_cast<void>(demo.post("/users", {{"name", ""}}));
+    FAIL() << "no error";
+  } catch (const ApiResponseError& error) {
+    EXPECT_EQ(error.status_code(), 400);
+  }
+}
+
+TEST_F(ApiClientTest, InterServiceTokenWinsAndHeadersCanOverride) {
+  ::setenv("INTER_SERVICE_TOKEN", "reader-token", 1);
+  try {
+    static_cast<void>(ApiClient("demo").get("/admin/stats"));
+    FAIL() << "no error";
+  } catch (const ApiResponseError& error) {
+    EXPECT_EQ(error.status_code(), 403);
+  }
+  ApiClient as_admin("demo", {{"Authorization", "Bearer admin-secret"}});
+  EXPECT_EQ(as_admin.get("/admin/stats")["constitutions"], 4);
+}
+
+TEST_F(ApiClientTest, ConfigurationErrorsNameTheProblem) {
+  try {
+    ApiClient missing("billing");
+    FAIL() << "no error";
+  } catch (const ServiceNotConfiguredError& error) {
+    EXPECT_NE(std::string(error.what()).find("Available: demo"), std::string::npos) << error.what();
+  }
+  ::setenv("MICROSERVICE_URLS", "{not json", 1);
+  EXPECT_THROW(ApiClient("demo"), ServiceNotConfiguredError);
+  ::unsetenv("MICROSERVICE_URLS");
+  EXPECT_THROW(ApiClient("demo"), ServiceNotConfiguredError);
+}
+
+TEST_F(ApiClientTest, SendsStateQueryAndBodyAndTimesOut) {
+  httplib::Server other;
+  std::mutex mutex;
+  Json seen;
+  other.Post("/echo", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(mutex);
+    seen = {{"state", req.get_header_value("constitution-state")},
+            {"authorization", req.get_header_value("Authorization")},
+            {"content_type", req.get_header_value("Content-Type")},
+            {"body", Json::parse(req.body)}};
+    res.set_content("plain text reply", "text/plain");
+  });
+  other.Get("/query", [](const httplib::Request& req, httplib::Response& res) {
+    Json params = Json::object();
+    for (const auto& [key, value] : req.params) params[key].push_back(value);
+    res.set_content(params.dump(), "application/json");
+  });
+  other.Get("/slow", [](const httplib::Request&, httplib::Response& res) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    res.set_content("{}", "application/json");
+  });
+  int port = other.bind_to_any_port("127.0.0.1");
+  std::thread thread([&] { other.listen_after_bind(); });
+  while (!other.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  ::setenv("MICROSERVICE_URLS",
+           (R"({"other": "http://127.0.0.1:)" + std::to_string(port) + R"("})").c_str(), 1);
+
+  ApiClient client("other", {}, std::chrono::milliseconds(300));
+  {
+    SessionScope scope{Session{"ohio", std::nullopt}};
+    auto reply = client.post("echo", {{"id", object_id("65f1a2b3c4d5e6f7a8b9c0d1")}});
+    EXPECT_EQ(reply, "plain text reply");
+  }
+  EXPECT_EQ(seen["state"], "ohio");
+  EXPECT_EQ(seen["authorization"], "Bearer admin-secret");
+  EXPECT_EQ(seen["content_type"], "application/json");
+  EXPECT_EQ(seen["body"], (Json{{"id", "65f1a2b3c4d5e6f7a8b9c0d1"}}));
+  auto query = client.get("/query", {{"q", "a b&c"}, {"tag", {"x", "y"}}, {"n", 2}, {"on", true}});
+  EXPECT_EQ(query, (Json{{"n", {"2"}}, {"on", {"true"}}, {"q", {"a b&c"}}, {"tag", {"x", "y"}}}));
+  try {
+    static_cast<void>(client.get("/slow"));
+    FAIL() << "no error";
+  } catch (const ApiResponseError&) {
+    FAIL() << "a timeout is not a response";
+  } catch (const ApiClientError& error) {
+    EXPECT_NE(std::string(error.what()).find("Timeout calling GET"), std::string::npos)
+        << error.what();
+  }
+  other.stop();
+  thread.join();
+  EXPECT_THROW(static_cast<void>(client.get("/query")), ApiClientError);  // nothing listens
 }
 
 }  // namespace
