@@ -8,8 +8,8 @@ namespace aws_helper {
 namespace {
 
 // The Invoke API's payload limits: 6 MB for RequestResponse, 1 MB for Event.
-constexpr std::size_t kMaxSyncPayload = 6U * 1024U * 1024U;
-constexpr std::size_t kMaxAsyncPayload = 1024U * 1024U;
+constexpr std::size_t kMaxSyncPayload = std::size_t{6} * 1024 * 1024;
+constexpr std::size_t kMaxAsyncPayload = std::size_t{1024} * 1024;
 
 aws::AwsClient client_for(std::string_view function_name) {
   auto region = aws::arn_region(function_name);

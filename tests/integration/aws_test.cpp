@@ -18,12 +18,16 @@
 #include <aws_helper/sns.hpp>
 
 #include "support/emulator.hpp"
+#include "support/moto.hpp"
 #include "support/process.hpp"
 
 namespace aws_helper {
 namespace {
 
 using testing::Emulator;
+using testing::Queue;
+using testing::Sns;
+using testing::Sqs;
 
 std::string required_env(const char* name) {
   const char* value = std::getenv(name);
@@ -43,92 +47,6 @@ std::string unique(const std::string& name) {
   static int counter = 0;
   return name + "-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
 }
-
-struct Queue {
-  std::string url;
-  std::string arn;
-};
-
-// The SQS and SNS calls the tests need, on the framework's own client.
-class Sqs {
- public:
-  Queue create(const std::string& name) {
-    auto reply = client_.query("CreateQueue", "2012-11-05", {{"QueueName", name}});
-    Queue queue;
-    queue.url = aws::xml_text(reply.body, "QueueUrl").value_or("");
-    auto attributes = client_.query("GetQueueAttributes", "2012-11-05",
-                                    {{"QueueUrl", queue.url}, {"AttributeName.1", "QueueArn"}});
-    queue.arn = aws::xml_text(attributes.body, "Value").value_or("");
-    EXPECT_FALSE(queue.arn.empty()) << attributes.body;
-    return queue;
-  }
-
-  // Receives `count` messages as the records of a Lambda SQS event.
-  std::vector<Json> receive(const Queue& queue, std::size_t count) {
-    std::vector<Json> records;
-    for (int round = 0; round < 30 && records.size() < count; ++round) {
-      auto reply = client_.query("ReceiveMessage", "2012-11-05",
-                                 {{"QueueUrl", queue.url},
-                                  {"MaxNumberOfMessages", "10"},
-                                  {"WaitTimeSeconds", "1"},
-                                  {"VisibilityTimeout", "120"},
-                                  {"AttributeName.1", "All"},
-                                  {"MessageAttributeName.1", "All"}});
-      pugi::xml_document doc;
-      EXPECT_TRUE(doc.load_buffer(reply.body.data(), reply.body.size()));
-      for (auto message : doc.select_nodes("//Message")) {
-        auto node = message.node();
-        Json attributes = Json::object();
-        for (auto a : node.children("Attribute")) {
-          attributes[a.child_value("Name")] = a.child_value("Value");
-        }
-        Json message_attributes = Json::object();
-        for (auto a : node.children("MessageAttribute")) {
-          auto value = a.child("Value");
-          message_attributes[a.child_value("Name")] = {
-              {"stringValue", value.child_value("StringValue")},
-              {"stringListValues", Json::array()},
-              {"binaryListValues", Json::array()},
-              {"dataType", value.child_value("DataType")}};
-        }
-        records.push_back({{"messageId", node.child_value("MessageId")},
-                           {"receiptHandle", node.child_value("ReceiptHandle")},
-                           {"body", node.child_value("Body")},
-                           {"attributes", attributes},
-                           {"messageAttributes", message_attributes},
-                           {"md5OfBody", node.child_value("MD5OfBody")},
-                           {"eventSource", "aws:sqs"},
-                           {"eventSourceARN", queue.arn},
-                           {"awsRegion", "us-east-2"}});
-      }
-    }
-    EXPECT_EQ(records.size(), count) << "messages received from " << queue.url;
-    return records;
-  }
-
- private:
-  aws::AwsClient client_{"sqs", "SQS"};
-};
-
-class Sns {
- public:
-  std::string create_topic(const std::string& name) {
-    auto reply = client_.query("CreateTopic", "2010-03-31", {{"Name", name}});
-    return aws::xml_text(reply.body, "TopicArn").value_or("");
-  }
-  void subscribe(const std::string& topic, const Queue& queue, bool raw) {
-    std::vector<std::pair<std::string, std::string>> params = {
-        {"TopicArn", topic}, {"Protocol", "sqs"}, {"Endpoint", queue.arn}};
-    if (raw) {
-      params.emplace_back("Attributes.entry.1.key", "RawMessageDelivery");
-      params.emplace_back("Attributes.entry.1.value", "true");
-    }
-    static_cast<void>(client_.query("Subscribe", "2010-03-31", params));
-  }
-
- private:
-  aws::AwsClient client_{"sns", "SNS"};
-};
 
 std::vector<std::string> failure_ids(const Json& reply) {
   std::vector<std::string> ids;

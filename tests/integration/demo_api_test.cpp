@@ -30,6 +30,8 @@ class DemoApiTest : public ::testing::Test {
     auto db = ferretdb();
     for (const char* name : {"users_db", "constitution_db", "analytics_db", "demo_auth"})
       (void)db[name].run_command({{"dropDatabase", 1}});
+    (void)db["core"]["states"].update_one({{"name", "connecticut"}},
+                                          {{"$set", {{"is_active", true}}}}, true);
     db["constitution_db"]["constitutions"].insert_many({
         {{"name", "Argentina"}, {"country", "ar"}, {"year", 1853}},
         {{"name", "Brazil"}, {"country", "br"}, {"year", 1988}},
@@ -72,6 +74,13 @@ TEST_F(DemoApiTest, ConstitutionsListWithFiltersLimitAndTotal) {
 
   auto all = json(client.Get("/constitutions"));
   EXPECT_EQ(all["total"], 4);
+  // POST /constitutions needs its topic: without TITLE_INDEXED_SNS_TOPIC_ARN it is a logged 500
+  // and nothing is stored.
+  auto unpublished = client.Post(
+      "/constitutions", R"({"name": "Peru", "country": "pe", "year": 1993})", "application/json");
+  ASSERT_TRUE(unpublished);
+  EXPECT_EQ(unpublished->status, 500);
+  EXPECT_EQ(json(client.Get("/constitutions"))["total"], 4);
   auto too_many = client.Get("/constitutions?limit=5000");
   ASSERT_TRUE(too_many);
   EXPECT_EQ(too_many->status, 400);
@@ -135,7 +144,9 @@ TEST_F(DemoApiTest, UsersCrudWithNestedPosts) {
 
 TEST_F(DemoApiTest, ShippingsPostValidatesAndCreates) {
   auto client = server_->client();
-  auto created = client.Post("/shippings",
+  // The API takes its state from the header, and passes it to lambda:generate-route.
+  httplib::Headers state = {{"constitution-state", "connecticut"}};
+  auto created = client.Post("/shippings", state,
                              R"({"customer_id": "c-1", "address": "1 Main St", "items": ["box"]})",
                              "application/json");
   ASSERT_TRUE(created);
@@ -144,8 +155,12 @@ TEST_F(DemoApiTest, ShippingsPostValidatesAndCreates) {
   auto stored = ferretdb()["deliveries"]["shippings"].find_one({{"_id", object_id(id)}});
   ASSERT_TRUE(stored.has_value());
   EXPECT_EQ((*stored)["status"], "pending");
-  auto missing_items = client.Post(
-      "/shippings", R"({"customer_id": "c-1", "address": "x", "items": []})", "application/json");
+  // No function answers here: the shipping is stored and the reply says the route is not
+  // requested yet.
+  EXPECT_EQ(json(created)["route_requested"], false);
+  auto missing_items =
+      client.Post("/shippings", state, R"({"customer_id": "c-1", "address": "x", "items": []})",
+                  "application/json");
   ASSERT_TRUE(missing_items);
   EXPECT_EQ(missing_items->status, 400);
   EXPECT_EQ(json(missing_items)["details"][0]["type"], "too_short");

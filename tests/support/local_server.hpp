@@ -2,8 +2,10 @@
 #pragma once
 
 #include <chrono>
+#include <fstream>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -48,6 +50,14 @@ class LocalServer {
     return client;
   }
   [[nodiscard]] int port() const noexcept { return port_; }
+
+  // Everything the server printed so far (its log lines).
+  [[nodiscard]] std::string output() const {
+    std::ifstream in(log_);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
 
  private:
   int port_;

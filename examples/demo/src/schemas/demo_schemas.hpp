@@ -66,3 +66,21 @@ struct ShippingSchema {
     f.required("items", &ShippingSchema::items).min_length(1);
   }
 };
+
+struct NewConstitution {
+  std::string name;
+  std::string country;
+  std::int64_t year = 0;
+  static void describe(aws_helper::Fields<NewConstitution>& f) {
+    f.required("name", &NewConstitution::name).min_length(1);
+    f.required("country", &NewConstitution::country).min_length(2).max_length(2);
+    f.required("year", &NewConstitution::year).minimum(1000).maximum(3000);
+  }
+};
+
+struct TaxSearchRequest {
+  std::vector<std::string> towns;
+  static void describe(aws_helper::Fields<TaxSearchRequest>& f) {
+    f.required("towns", &TaxSearchRequest::towns).min_length(1).max_length(10);
+  }
+};

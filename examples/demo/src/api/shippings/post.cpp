@@ -1,12 +1,19 @@
-// POST /shippings — the seed README's ShippingPostAPI. The route is generated later by
-// lambda:generate-route (invoked with the returned shipping_id).
+// POST /shippings — the seed README's ShippingPostAPI: stores the shipping, then asks
+// lambda:generate-route for its route asynchronously (LambdaInvoker::invoke_async; the function
+// is GENERATE_ROUTE_FUNCTION, default "generate-route"). The request's `constitution-state`
+// header is the session's state, and the invoker passes the session on to the Lambda.
 #include <aws_helper/api.hpp>
 #include <aws_helper/document.hpp>
+#include <aws_helper/env.hpp>
+#include <aws_helper/lambda_invoker.hpp>
 
 #include "schemas/demo_schemas.hpp"
 
 class ShippingsPostAPI : public aws_helper::API {
  public:
+  [[nodiscard]] std::optional<aws_helper::AuthMode> authorization() const override {
+    return aws_helper::AuthMode::state;
+  }
   const aws_helper::Schema* schema() const override {
     return &aws_helper::schema_of<ShippingSchema>();
   }
@@ -19,8 +26,23 @@ class ShippingsPostAPI : public aws_helper::API {
                                  {"status", "pending"},
                                  {"route_pending", true}};
     auto inserted = db()["deliveries"]["shippings"].insert_one(shipping);
-    set_code(201).set_body({{"shipping_id", inserted.inserted_id},
+    auto shipping_id = inserted.inserted_id.at("$oid").get<std::string>();
+    // The shipping is stored either way; a failed request for the route is reported, not
+    // thrown, so the client does not retry a create that worked.
+    bool requested = true;
+    try {
+      aws_helper::LambdaInvoker().invoke_async(
+          aws_helper::get_env_or("GENERATE_ROUTE_FUNCTION", "generate-route"),
+          {{"data", {{"shipping_id", shipping_id}}}});
+    } catch (const std::exception& error) {
+      logger().error("Route generation for {} was not requested: {}", shipping_id, error.what());
+      requested = false;
+    }
+    set_code(201).set_body({{"shipping_id", shipping_id},
                             {"status", "pending"},
-                            {"message", "Shipping created, route generation in progress"}});
+                            {"route_requested", requested},
+                            {"message", requested ? "Shipping created, route generation in progress"
+                                                  : "Shipping created; route generation could "
+                                                    "not be requested"}});
   }
 };

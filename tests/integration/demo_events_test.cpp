@@ -1,0 +1,191 @@
+// examples/demo's event-driven flows, as its docs show them: POST /constitutions publishes to
+// the title-indexed topic (moto) and sqs:title-indexed consumes it; sqs:orders on an SQS event
+// in AWS's documented shape; POST /tax-searches launches search-tax-by-town (moto ECS) and the
+// task runs with that environment; POST /shippings invokes lambda:generate-route (emulator).
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include <aws_helper/base64.hpp>
+#include <aws_helper/document.hpp>
+#include <aws_helper/mongo.hpp>
+
+#include "support/emulator.hpp"
+#include "support/local_server.hpp"
+#include "support/moto.hpp"
+#include "support/process.hpp"
+
+namespace aws_helper {
+namespace {
+
+using testing::Emulator;
+
+std::string required_env(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr || *value == '\0') {
+    ADD_FAILURE() << name << " is not set: run through ./scripts/test";
+    return "mongodb://127.0.0.1:1/";
+  }
+  return value;
+}
+
+Cluster& ferretdb() {
+  static Cluster cluster(required_env("AWS_HELPER_FERRETDB_URI"));
+  return cluster;
+}
+
+Json invoke(const Emulator& emulator, const Json& event) {
+  auto reply = emulator.invoke(event.dump());
+  EXPECT_EQ(reply.status, 200) << reply.body;
+  return Json::parse(reply.body);
+}
+
+class DemoEventsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    static_cast<void>(ferretdb()["core"]["states"].update_one(
+        {{"name", "connecticut"}}, {{"$set", {{"is_active", true}}}}, true));
+  }
+};
+
+TEST_F(DemoEventsTest, ANewConstitutionIsPublishedAndTheTitleIndexedConsumerMarksIt) {
+  testing::Sns sns;
+  testing::Sqs sqs;
+  auto topic = sns.create_topic("title-indexed-" + std::to_string(::getpid()));
+  auto queue = sqs.create("title-indexed-" + std::to_string(::getpid()));
+  sns.subscribe(topic, queue, false);
+  testing::LocalServer server(DEMO_BOOTSTRAP, {}, {{"TITLE_INDEXED_SNS_TOPIC_ARN", topic}});
+  auto client = server.client();
+  auto created = client.Post(
+      "/constitutions", R"({"name": "Chile", "country": "cl", "year": 1980})", "application/json");
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 201) << created->body;
+  auto id = Json::parse(created->body)["constitution_id"].get<std::string>();
+
+  auto records = sqs.receive(queue, 1);
+  ASSERT_EQ(records.size(), 1U);
+  auto envelope = Json::parse(records[0]["body"].get<std::string>());
+  EXPECT_EQ(envelope["MessageAttributes"]["event_type"]["Value"], "title_indexed");
+  Emulator consumer(DEMO_BOOTSTRAP, "sqs:title-indexed");
+  auto reply = invoke(consumer, {{"Records", records}});
+  EXPECT_EQ(reply["batchItemFailures"], Json::array()) << reply.dump();
+  auto stored = ferretdb()["constitution_db"]["constitutions"].find_one({{"_id", object_id(id)}});
+  ASSERT_TRUE(stored);
+  EXPECT_EQ((*stored)["title_indexed"], true);
+  EXPECT_EQ((*stored)["indexed_title"], "Chile");
+
+  // A message about a constitution that does not exist fails alone.
+  auto stray = records[0];
+  stray["messageId"] = "stray";
+  envelope["Message"] =
+      Json{{"constitution_id", "65f1a2b3c4d5e6f7a8b9c0ff"}, {"title", "x"}}.dump();
+  stray["body"] = envelope.dump();
+  reply = invoke(consumer, {{"Records", {records[0], stray}}});
+  EXPECT_EQ(reply["batchItemFailures"], Json::parse(R"([{"itemIdentifier": "stray"}])"));
+}
+
+TEST_F(DemoEventsTest, TheOrdersBatchConsumerStoresValidOrdersInTheStateDatabase) {
+  std::ifstream in(std::string(AWS_HELPER_SOURCE_DIR) + "/examples/demo/events/orders.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  Json event = Json::parse(text.str());
+  auto orders = ferretdb()["connecticut"]["orders"];
+  static_cast<void>(orders.delete_many(Json::object()));
+  Emulator consumer(DEMO_BOOTSTRAP, "sqs:orders");
+  auto reply = invoke(consumer, event);
+  EXPECT_EQ(reply["processed"], 3) << reply.dump();
+  EXPECT_EQ(reply["batchItemFailures"],
+            Json::parse(R"([{"itemIdentifier": "2e1424d4-f796-459a-8184-9c92662be6da"}])"));
+  EXPECT_EQ(orders.count_documents(Json::object()), 2);
+}
+
+TEST_F(DemoEventsTest, TaxSearchesLaunchTheTaskWhichThenRunsWithItsEnvironment) {
+  aws::AwsClient ecs("ecs", "ECS");
+  aws::AwsClient ec2("ec2", "EC2");
+  const std::string target = "AmazonEC2ContainerServiceV20141113.";
+  std::string cluster = "demo-" + std::to_string(::getpid());
+  static_cast<void>(ecs.json(target + "CreateCluster", "1.1", {{"clusterName", cluster}}));
+  static_cast<void>(
+      ecs.json(target + "RegisterTaskDefinition", "1.1",
+               {{"family", "search-tax-by-town"},
+                {"networkMode", "awsvpc"},
+                {"requiresCompatibilities", {"FARGATE"}},
+                {"cpu", "256"},
+                {"memory", "512"},
+                {"containerDefinitions",
+                 {{{"name", "search-tax-by-town"}, {"image", "demo:latest"}, {"memory", 512}}}}}));
+  auto subnet =
+      aws::xml_text(ec2.query("DescribeSubnets", "2016-11-15", {}).body, "subnetId").value_or("");
+  // moto 5.2 answers 500 to an awsvpc RunTask without security groups (AWS uses the VPC's
+  // default group), so the demo gets one.
+  auto group = aws::xml_text(ec2.query("DescribeSecurityGroups", "2016-11-15", {}).body, "groupId")
+                   .value_or("");
+  testing::LocalServer server(
+      DEMO_BOOTSTRAP, {},
+      {{"ECS_CLUSTER", cluster}, {"ECS_SUBNETS", subnet}, {"ECS_SECURITY_GROUPS", group}});
+  auto client = server.client();
+  auto launched = client.Post("/tax-searches", {{"constitution-state", "connecticut"}},
+                              R"({"towns": ["Norwalk", "Stamford"]})", "application/json");
+  ASSERT_TRUE(launched);
+  ASSERT_EQ(launched->status, 202) << launched->body;
+  auto tasks = Json::parse(launched->body)["tasks"];
+  ASSERT_EQ(tasks.size(), 2U);
+  ASSERT_TRUE(tasks[0]["task_arn"].is_string()) << launched->body << server.output();
+
+  auto described = ecs.json(target + "DescribeTasks", "1.1",
+                            {{"cluster", cluster}, {"tasks", {tasks[0]["task_arn"]}}});
+  std::map<std::string, std::string> environment;
+  for (const auto& entry :
+       described["tasks"][0]["overrides"]["containerOverrides"][0]["environment"]) {
+    environment[entry["name"]] = entry["value"];
+  }
+  EXPECT_EQ(environment["TOWN"], "Norwalk");
+  auto searches = ferretdb()["taxes"]["searches"];
+  static_cast<void>(searches.delete_many(Json::object()));
+  std::string log = "/tmp/aws-helper-demo-task-" + std::to_string(::getpid()) + ".log";
+  testing::Process task({DEMO_BOOTSTRAP, "task"}, log, environment);
+  EXPECT_EQ(task.wait(std::chrono::seconds(30)), 0);
+  ::unlink(log.c_str());
+  auto found = searches.find_one({{"town", "Norwalk"}});
+  ASSERT_TRUE(found);
+  // The state travelled API -> RunTask overrides (SESSION) -> task.
+  EXPECT_EQ((*found)["state"], "connecticut");
+}
+
+TEST_F(DemoEventsTest, AShippingAsksGenerateRouteForItsRouteAsynchronously) {
+  Emulator generate_route(DEMO_BOOTSTRAP, "lambda:generate-route");
+  testing::LocalServer server(DEMO_BOOTSTRAP, {},
+                              {{"AWS_ENDPOINT_URL_LAMBDA",
+                                "http://127.0.0.1:" + std::to_string(generate_route.invoke_port())},
+                               {"GENERATE_ROUTE_FUNCTION", "function"}});
+  auto client = server.client();
+  auto created = client.Post("/shippings", {{"constitution-state", "connecticut"}},
+                             R"({"customer_id": "c-9", "address": "9 Elm St", "items": ["crate"]})",
+                             "application/json");
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 201) << created->body;
+  auto body = Json::parse(created->body);
+  EXPECT_EQ(body["route_requested"], true);
+  auto id = object_id(body["shipping_id"].get<std::string>());
+  std::optional<Json> shipping;
+  for (int i = 0; i < 100; ++i) {
+    shipping = ferretdb()["deliveries"]["shippings"].find_one({{"_id", id}});
+    if (shipping && (*shipping)["status"] == "scheduled") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(shipping);
+  EXPECT_EQ((*shipping)["status"], "scheduled") << generate_route.output();
+  EXPECT_EQ(ferretdb()["deliveries"]["routes"].count_documents({{"shipping_id", id}}), 1);
+
+  // Without the state header the API refuses before storing anything.
+  auto refused =
+      client.Post("/shippings", R"({"customer_id": "c-9", "address": "x", "items": ["y"]})",
+                  "application/json");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 400);
+}
+
+}  // namespace
+}  // namespace aws_helper
