@@ -2,7 +2,8 @@
 #       -P check_build.cmake
 #
 # Builds the service in CASE against the framework package and checks the outcome: with
-# SHOULD_BUILD, that it builds and its bootstrap lists lambda:make-report and the API routes;
+# SHOULD_BUILD, that it builds and its bootstrap lists lambda:make-report, sqs:title-indexed,
+# the task search-tax and the API routes;
 # otherwise that the
 # configure or build fails with output matching EXPECT.
 file(REMOVE_RECURSE "${WORK}")
@@ -30,7 +31,7 @@ if(SHOULD_BUILD)
   endif()
   execute_process(COMMAND "${WORK}/build/case/bootstrap" handlers OUTPUT_VARIABLE handlers
                   RESULT_VARIABLE run_result)
-  if(NOT run_result EQUAL 0 OR NOT handlers STREQUAL "api\nlambda:make-report\n")
+  if(NOT run_result EQUAL 0 OR NOT handlers STREQUAL "api\nlambda:make-report\nsqs:title-indexed\ntask search-tax\n")
     message(FATAL_ERROR "bootstrap handlers gave (${run_result}): ${handlers}")
   endif()
   execute_process(COMMAND "${WORK}/build/case/bootstrap" routes OUTPUT_VARIABLE routes

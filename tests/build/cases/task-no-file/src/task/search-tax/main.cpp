@@ -1,0 +1,1 @@
+// the task's code belongs in task.cpp
