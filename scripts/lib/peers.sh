@@ -97,6 +97,50 @@ start_moto() {
   say "moto on 127.0.0.1:$port"
 }
 
+# setup_demo_aws: on moto (start_moto first), the demo's title-indexed topic with a queue
+# subscribed, and an ECS cluster with the search-tax-by-town task definition. Prints `export`
+# lines for eval: TITLE_INDEXED_SNS_TOPIC_ARN, TITLE_INDEXED_QUEUE_URL, ECS_CLUSTER, ECS_SUBNETS,
+# ECS_SECURITY_GROUPS.
+setup_demo_aws() {
+  AWS_DEFAULT_REGION=$AWS_REGION "$PEERS/venv/bin/python" - <<'PY'
+import json, shlex
+import boto3
+sns, sqs, ecs, ec2 = (boto3.client(n) for n in ("sns", "sqs", "ecs", "ec2"))
+topic = sns.create_topic(Name="title-indexed")["TopicArn"]
+queue = sqs.create_queue(QueueName="title-indexed")["QueueUrl"]
+queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
+ecs.create_cluster(clusterName="demo")
+ecs.register_task_definition(
+    family="search-tax-by-town", networkMode="awsvpc", requiresCompatibilities=["FARGATE"],
+    cpu="256", memory="512",
+    containerDefinitions=[{"name": "search-tax-by-town", "image": "demo:latest", "memory": 512}])
+subnet = ec2.describe_subnets()["Subnets"][0]["SubnetId"]
+group = ec2.describe_security_groups()["SecurityGroups"][0]["GroupId"]
+for key, value in (("TITLE_INDEXED_SNS_TOPIC_ARN", topic), ("TITLE_INDEXED_QUEUE_URL", queue),
+                   ("ECS_CLUSTER", "demo"), ("ECS_SUBNETS", subnet), ("ECS_SECURITY_GROUPS", group)):
+    print(f"export {key}={shlex.quote(value)}")
+PY
+}
+
+# receive_demo_messages <queue url>: the queue's waiting messages as a Lambda SQS event (JSON).
+receive_demo_messages() {
+  AWS_DEFAULT_REGION=$AWS_REGION "$PEERS/venv/bin/python" - "$1" <<'PY'
+import json, sys
+import boto3
+sqs = boto3.client("sqs")
+url = sys.argv[1]
+arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1,
+                               MessageAttributeNames=["All"]).get("Messages", [])
+records = [{"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
+            "attributes": {}, "messageAttributes": {}, "md5OfBody": m["MD5OfBody"],
+            "eventSource": "aws:sqs", "eventSourceARN": arn, "awsRegion": "us-east-2"}
+           for m in messages]
+print(json.dumps({"Records": records}))
+PY
+}
+
 stop_peers() {
   local pid dir
   for pid in "${PEER_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
