@@ -126,9 +126,15 @@ Json TaskStatus::to_json() const {
   return out;
 }
 
+// Members are initialised in declaration order, so the variables are checked in the order the
+// error messages promise (a delegating constructor's arguments have no such order).
 FargateExecutor::FargateExecutor()
-    : FargateExecutor(required("ECS_CLUSTER"), split_list(required("ECS_SUBNETS")),
-                      split_list(aws_helper::get_env_or("ECS_SECURITY_GROUPS", ""))) {}
+    : cluster_(required("ECS_CLUSTER")),
+      subnets_(split_list(required("ECS_SUBNETS"))),
+      security_groups_(split_list(aws_helper::get_env_or("ECS_SECURITY_GROUPS", ""))),
+      client_("ecs", "ECS") {
+  if (subnets_.empty()) throw ConfigurationError("ECS_SUBNETS environment variable is required");
+}
 
 FargateExecutor::FargateExecutor(std::string cluster, std::vector<std::string> subnets,
                                  std::vector<std::string> security_groups)
