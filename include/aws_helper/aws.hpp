@@ -110,9 +110,9 @@ class AwsClient {
  public:
   // `signing_name` is the SigV4 service ("sns", "sqs", "ecs", "lambda"); `env_name` the
   // endpoint override suffix ("SNS").
-  AwsClient(std::string signing_name, std::string env_name);
+  AwsClient(std::string signing_name, const std::string& env_name);
   // The same for an explicit region (the endpoint default follows it).
-  AwsClient(std::string signing_name, std::string env_name, std::string region);
+  AwsClient(std::string signing_name, const std::string& env_name, std::string region);
 
   // Throws AwsError for an error reply (after retries) or when no reply came.
   [[nodiscard]] AwsResponse send(const AwsRequest& request) const;

@@ -223,10 +223,10 @@ std::string AwsResponse::request_id() const {
   return {};
 }
 
-AwsClient::AwsClient(std::string signing_name, std::string env_name)
-    : AwsClient(std::move(signing_name), std::move(env_name), aws::region()) {}
+AwsClient::AwsClient(std::string signing_name, const std::string& env_name)
+    : AwsClient(std::move(signing_name), env_name, aws::region()) {}
 
-AwsClient::AwsClient(std::string signing_name, std::string env_name, std::string region)
+AwsClient::AwsClient(std::string signing_name, const std::string& env_name, std::string region)
     : signing_name_(std::move(signing_name)),
       region_(std::move(region)),
       endpoint_(aws::endpoint(env_name, signing_name_, region_)),
