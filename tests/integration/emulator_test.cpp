@@ -209,7 +209,7 @@ TEST(EmulatorTest, UnknownHandlerIsAnInitErrorListingTheKnownOnes) {
   EXPECT_EQ(error["errorMessage"],
             "Unknown handler 'lambda:nope'. Known handlers: api, lambda:big-reply, "
             "lambda:context-info, lambda:fan-out, lambda:stateful, lambda:throw-int, "
-            "lambda:throw-std, lambda:validated");
+            "lambda:throw-std, lambda:validated, sqs:orders-batch, sqs:session-echo");
 }
 
 Cluster ferretdb() {
