@@ -1,0 +1,231 @@
+#include <aws_helper/model_query.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <functional>
+#include <optional>
+
+#include <aws_helper/document.hpp>
+
+namespace aws_helper {
+namespace {
+
+constexpr std::array<std::string_view, 6> kScalarOperators = {"$eq",  "$ne", "$gt",
+                                                              "$gte", "$lt", "$lte"};
+// Operators that run JavaScript on the server: refused anywhere in a filter or pipeline.
+constexpr std::array<std::string_view, 3> kJavaScript = {"$where", "$function", "$accumulator"};
+// Stages that write.
+constexpr std::array<std::string_view, 2> kWriting = {"$out", "$merge"};
+
+template <std::size_t N>
+bool one_of(std::string_view key, const std::array<std::string_view, N>& list) {
+  return std::find(list.begin(), list.end(), key) != list.end();
+}
+
+std::string json_type(const Json& value) {
+  if (value.is_null()) return "null";
+  if (value.is_boolean()) return "boolean";
+  if (value.is_number()) return "number";
+  if (value.is_array()) return "array";
+  if (value.is_object()) return "object";
+  return "string";
+}
+
+bool is_object_id_text(const std::string& text) {
+  return text.size() == 24 && std::all_of(text.begin(), text.end(), [](unsigned char c) {
+           return std::isxdigit(c) != 0;
+         });
+}
+
+Json coerce_id_value(const Json& value) {
+  if (value.is_object() && value.contains("$oid")) return value;  // already an ObjectId
+  if (value.is_string()) {
+    const auto& text = value.get_ref<const std::string&>();
+    if (!is_object_id_text(text)) {
+      throw ValueError("'_id' value '" + text + "' is not a valid ObjectId");
+    }
+    return object_id(text);
+  }
+  if (value.is_object()) {
+    Json out = Json::object();
+    for (const auto& [op, operand] : value.items()) {
+      if (op == "$in" || op == "$nin") {
+        if (!operand.is_array()) throw ValueError("'" + op + "' value for '_id' must be a list");
+        Json list = Json::array();
+        for (const auto& item : operand) list.push_back(coerce_id_value(item));
+        out[op] = list;
+      } else if (one_of(op, kScalarOperators)) {
+        out[op] = coerce_id_value(operand);
+      } else {
+        out[op] = operand;  // $exists and friends pass through
+      }
+    }
+    return out;
+  }
+  throw ValueError("Unsupported type for '_id' filter: " + json_type(value));
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+// Refuses JavaScript operators anywhere in `value`.
+void refuse_javascript(const Json& value, std::string_view where) {
+  if (value.is_object()) {
+    for (const auto& [key, inner] : value.items()) {
+      if (one_of(key, kJavaScript)) {
+        throw ValueError("Operator '" + key + "' is not allowed in " + std::string(where) +
+                         " (it runs JavaScript on the server)");
+      }
+      refuse_javascript(inner, where);
+    }
+  } else if (value.is_array()) {
+    for (const auto& inner : value) refuse_javascript(inner, where);
+  }
+}
+
+std::optional<std::int64_t> non_negative(const Json& data, const char* key) {
+  auto it = data.find(key);
+  if (it == data.end() || it->is_null()) return std::nullopt;
+  if (!it->is_number_integer() || it->get<std::int64_t>() < 0) {
+    throw ValueError(std::string("'") + key + "' must be a non-negative integer");
+  }
+  return it->get<std::int64_t>();
+}
+
+}  // namespace
+
+Json ModelQueryLambda::coerce_id_filter(const Json& filter) {
+  if (!filter.is_object()) return filter;
+  Json out = filter;
+  if (out.contains("id") && !out.contains("_id")) {
+    out["_id"] = out["id"];
+    out.erase("id");
+  }
+  if (auto it = out.find("_id"); it != out.end()) *it = coerce_id_value(*it);
+  for (const char* logical : {"$and", "$or", "$nor"}) {
+    auto it = out.find(logical);
+    if (it == out.end()) continue;
+    if (!it->is_array()) throw ValueError(std::string("'") + logical + "' must be a list of filters");
+    for (auto& clause : *it) clause = coerce_id_filter(clause);
+  }
+  return out;
+}
+
+Json ModelQueryLambda::checked_pipeline(const Json& pipeline) const {
+  auto allowed = allowed_collections();
+  auto check_collection = [&allowed](const std::string& stage, const Json& name) {
+    if (!name.is_string() ||
+        std::find(allowed.begin(), allowed.end(), name.get<std::string>()) == allowed.end()) {
+      throw ValueError("Stage '" + stage + "' reads collection " +
+                       (name.is_string() ? "'" + name.get<std::string>() + "'" : "(not a name)") +
+                       ", which is not allowed. Allowed: " + joined(allowed));
+    }
+  };
+  std::function<Json(const Json&, bool)> check = [&](const Json& stages, bool top) -> Json {
+    if (!stages.is_array()) throw ValueError("'pipeline' must be a list of stages");
+    Json out = Json::array();
+    for (const auto& stage : stages) {
+      if (!stage.is_object() || stage.size() != 1) {
+        throw ValueError("Each pipeline stage must be an object with one operator");
+      }
+      const auto& name = stage.begin().key();
+      const auto& spec = stage.begin().value();
+      if (one_of(name, kWriting)) {
+        throw ValueError("Pipeline stage '" + name + "' is not allowed (it writes)");
+      }
+      refuse_javascript(spec, "a pipeline");
+      Json checked = stage;
+      if (name == "$match") {
+        checked[name] = coerce_id_filter(spec);
+      } else if (name == "$lookup" || name == "$graphLookup") {
+        if (!spec.is_object()) throw ValueError("'" + name + "' must be an object");
+        check_collection(name, spec.value("from", Json()));
+        if (spec.contains("pipeline")) checked[name]["pipeline"] = check(spec["pipeline"], false);
+      } else if (name == "$unionWith") {
+        if (spec.is_string()) {
+          check_collection(name, spec);
+        } else if (spec.is_object()) {
+          check_collection(name, spec.value("coll", Json()));
+          if (spec.contains("pipeline")) checked[name]["pipeline"] = check(spec["pipeline"], false);
+        } else {
+          throw ValueError("'$unionWith' must be a collection name or an object");
+        }
+      } else if (name == "$facet") {
+        if (!spec.is_object()) throw ValueError("'$facet' must be an object");
+        for (const auto& [facet, sub] : spec.items()) checked[name][facet] = check(sub, false);
+      }
+      out.push_back(std::move(checked));
+    }
+    if (top) out.push_back({{"$limit", max_limit()}});
+    return out;
+  };
+  return check(pipeline, true);
+}
+
+void ModelQueryLambda::validate() {
+  auto allowed = allowed_collections();
+  if (allowed.empty()) {
+    throw ConfigurationError("allowed_collections is not configured on this ModelQueryLambda");
+  }
+  const Json& request = data();
+  if (!request.is_object()) throw ValueError("The payload must be an object");
+  auto collection = request.find("collection");
+  if (collection == request.end() || !collection->is_string() ||
+      collection->get_ref<const std::string&>().empty()) {
+    throw ValueError("'collection' is required and must be a string");
+  }
+  const auto& name = collection->get_ref<const std::string&>();
+  if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+    throw ValueError("Collection '" + name + "' is not allowed. Allowed: " + joined(allowed));
+  }
+  auto present = [&request](const char* key) {
+    auto it = request.find(key);
+    return it != request.end() && !it->is_null();
+  };
+  if (present("pipeline") && present("fields")) {
+    throw ValueError("'fields' cannot be used together with 'pipeline'");
+  }
+  query_ = {{"collection", name}};
+  auto skip = non_negative(request, "skip");
+  auto limit = non_negative(request, "limit");
+  if (limit && *limit > max_limit()) {
+    throw ValueError("'limit' " + std::to_string(*limit) + " is over the maximum of " +
+                     std::to_string(max_limit()));
+  }
+  if (present("pipeline")) {
+    query_["pipeline"] = checked_pipeline(request["pipeline"]);
+    return;
+  }
+  Json filter = present("filter") ? request["filter"] : Json::object();
+  if (!filter.is_object()) throw ValueError("'filter' must be an object");
+  refuse_javascript(filter, "a filter");
+  query_["filter"] = coerce_id_filter(filter);
+  if (present("fields")) {
+    if (!request["fields"].is_object()) throw ValueError("'fields' must be an object");
+    query_["fields"] = request["fields"];
+  }
+  query_["skip"] = skip.value_or(0);
+  // 0 would mean "no limit" to MongoDB: the maximum applies when none (or 0) is given.
+  query_["limit"] = limit && *limit > 0 ? *limit : max_limit();
+}
+
+Json ModelQueryLambda::process() {
+  auto collection = db()[*session().state()][query_["collection"].get<std::string>()];
+  std::vector<Json> documents;
+  if (query_.contains("pipeline")) {
+    documents = collection.aggregate(query_["pipeline"]).to_list();
+  } else {
+    FindOptions options;
+    if (query_.contains("fields")) options.projection = query_["fields"];
+    options.skip = query_["skip"].get<std::int64_t>();
+    options.limit = query_["limit"].get<std::int64_t>();
+    documents = collection.find(query_["filter"], options).to_list();
+  }
+  return documents;
+}
+
+}  // namespace aws_helper
