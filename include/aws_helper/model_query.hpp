@@ -5,7 +5,8 @@
 //   // class is aws_helper::ModelQueryLambda, as in the Python framework.
 //   class ModelQueryLambda : public aws_helper::ModelQueryLambda {
 //    public:
-//     std::vector<std::string> allowed_collections() const override { return {"orders", "customers"}; }
+//     std::vector<std::string> allowed_collections() const override { return {"orders",
+//     "customers"}; }
 //   };
 //
 // Payload (top level, as the seed): {"session": {"state": ...}, "collection": "orders", and

@@ -1,5 +1,3 @@
-#include <aws_helper/model_query.hpp>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -7,6 +5,7 @@
 #include <optional>
 
 #include <aws_helper/document.hpp>
+#include <aws_helper/model_query.hpp>
 
 namespace aws_helper {
 namespace {
@@ -33,9 +32,8 @@ std::string json_type(const Json& value) {
 }
 
 bool is_object_id_text(const std::string& text) {
-  return text.size() == 24 && std::all_of(text.begin(), text.end(), [](unsigned char c) {
-           return std::isxdigit(c) != 0;
-         });
+  return text.size() == 24 && std::all_of(text.begin(), text.end(),
+                                          [](unsigned char c) { return std::isxdigit(c) != 0; });
 }
 
 Json coerce_id_value(const Json& value) {
@@ -109,7 +107,8 @@ Json ModelQueryLambda::coerce_id_filter(const Json& filter) {
   for (const char* logical : {"$and", "$or", "$nor"}) {
     auto it = out.find(logical);
     if (it == out.end()) continue;
-    if (!it->is_array()) throw ValueError(std::string("'") + logical + "' must be a list of filters");
+    if (!it->is_array())
+      throw ValueError(std::string("'") + logical + "' must be a list of filters");
     for (auto& clause : *it) clause = coerce_id_filter(clause);
   }
   return out;

@@ -206,10 +206,11 @@ TEST(EmulatorTest, UnknownHandlerIsAnInitErrorListingTheKnownOnes) {
   EXPECT_EQ(reply.status, 502);
   Json error = Json::parse(reply.body);
   EXPECT_EQ(error["errorType"], "Runtime.UnknownHandler");
-  EXPECT_EQ(error["errorMessage"],
-            "Unknown handler 'lambda:nope'. Known handlers: api, lambda:big-reply, "
-            "lambda:context-info, lambda:fan-out, lambda:stateful, lambda:throw-int, "
-            "lambda:throw-std, lambda:validated, sqs:orders-batch, sqs:session-echo");
+  EXPECT_EQ(
+      error["errorMessage"],
+      "Unknown handler 'lambda:nope'. Known handlers: api, lambda:big-reply, "
+      "lambda:context-info, lambda:fan-out, lambda:model-query, lambda:stateful, lambda:throw-int, "
+      "lambda:throw-std, lambda:validated, sqs:orders-batch, sqs:session-echo");
 }
 
 Cluster ferretdb() {

@@ -1,10 +1,9 @@
 // ModelQueryLambda's checks without a database: `_id` coercion, every refused stage and
 // operator, the limits, the whitelist. (The integration test runs queries under the emulator.)
-#include <aws_helper/model_query.hpp>
-
 #include <gtest/gtest.h>
 
 #include <aws_helper/document.hpp>
+#include <aws_helper/model_query.hpp>
 
 namespace aws_helper {
 namespace {
@@ -67,7 +66,8 @@ TEST(ModelQueryIdTest, OperatorsListsAndPassThrough) {
 }
 
 TEST(ModelQueryIdTest, InsideAndOrNor) {
-  Json filter = {{"$or", {{{"_id", kHex}}, {{"$and", {{{"id", kHex2}}}}}}}, {"$nor", {{{"_id", kHex}}}}};
+  Json filter = {{"$or", {{{"_id", kHex}}, {{"$and", {{{"id", kHex2}}}}}}},
+                 {"$nor", {{{"_id", kHex}}}}};
   EXPECT_EQ(ModelQueryLambda::coerce_id_filter(filter),
             (Json{{"$or", {{{"_id", object_id(kHex)}}, {{"$and", {{{"_id", object_id(kHex2)}}}}}}},
                   {"$nor", {{{"_id", object_id(kHex)}}}}}));
@@ -87,14 +87,16 @@ TEST(ModelQueryIdTest, BadValuesAreClearErrors) {
   EXPECT_EQ(message({{"_id", {{"$nin", 3}}}}), "'$nin' value for '_id' must be a list");
   EXPECT_EQ(message({{"_id", 42}}), "Unsupported type for '_id' filter: number");
   EXPECT_EQ(message({{"_id", nullptr}}), "Unsupported type for '_id' filter: null");
-  EXPECT_EQ(message({{"_id", {{"$in", {kHex, "nope"}}}}}), "'_id' value 'nope' is not a valid ObjectId");
+  EXPECT_EQ(message({{"_id", {{"$in", {kHex, "nope"}}}}}),
+            "'_id' value 'nope' is not a valid ObjectId");
   EXPECT_EQ(message({{"$or", {{{"_id", "bad"}}}}}), "'_id' value 'bad' is not a valid ObjectId");
   EXPECT_EQ(message({{"$and", "x"}}), "'$and' must be a list of filters");
 }
 
 TEST(ModelQueryPayloadTest, WhitelistAndRequiredCollection) {
   EXPECT_EQ(refusal({{"collection", "orders"}}), "");
-  EXPECT_EQ(refusal({{"collection", "users"}}), "Collection 'users' is not allowed. Allowed: orders, customers");
+  EXPECT_EQ(refusal({{"collection", "users"}}),
+            "Collection 'users' is not allowed. Allowed: orders, customers");
   EXPECT_EQ(refusal(Json::object()), "'collection' is required and must be a string");
   UnconfiguredQuery unconfigured;
   unconfigured.data() = {{"collection", "orders"}};
@@ -102,29 +104,40 @@ TEST(ModelQueryPayloadTest, WhitelistAndRequiredCollection) {
 }
 
 TEST(ModelQueryPayloadTest, PipelineWithFieldsIsRefused) {
-  EXPECT_EQ(refusal({{"collection", "orders"}, {"pipeline", Json::array()}, {"fields", {{"a", 1}}}}),
-            "'fields' cannot be used together with 'pipeline'");
+  EXPECT_EQ(
+      refusal({{"collection", "orders"}, {"pipeline", Json::array()}, {"fields", {{"a", 1}}}}),
+      "'fields' cannot be used together with 'pipeline'");
 }
 
 TEST(ModelQueryPayloadTest, LimitsAndSkips) {
-  EXPECT_EQ(refusal({{"collection", "orders"}, {"limit", -1}}), "'limit' must be a non-negative integer");
-  EXPECT_EQ(refusal({{"collection", "orders"}, {"skip", -5}}), "'skip' must be a non-negative integer");
-  EXPECT_EQ(refusal({{"collection", "orders"}, {"limit", "10"}}), "'limit' must be a non-negative integer");
-  EXPECT_EQ(refusal({{"collection", "orders"}, {"limit", 1001}}), "'limit' 1001 is over the maximum of 1000");
+  EXPECT_EQ(refusal({{"collection", "orders"}, {"limit", -1}}),
+            "'limit' must be a non-negative integer");
+  EXPECT_EQ(refusal({{"collection", "orders"}, {"skip", -5}}),
+            "'skip' must be a non-negative integer");
+  EXPECT_EQ(refusal({{"collection", "orders"}, {"limit", "10"}}),
+            "'limit' must be a non-negative integer");
+  EXPECT_EQ(refusal({{"collection", "orders"}, {"limit", 1001}}),
+            "'limit' 1001 is over the maximum of 1000");
   EXPECT_EQ(refusal({{"collection", "orders"}, {"limit", 1000}, {"skip", 3}}), "");
 }
 
 TEST(ModelQueryPayloadTest, JavaScriptInAFilterIsRefused) {
   EXPECT_EQ(refusal({{"collection", "orders"}, {"filter", {{"$where", "this.a > 1"}}}}),
             "Operator '$where' is not allowed in a filter (it runs JavaScript on the server)");
-  EXPECT_EQ(refusal({{"collection", "orders"},
-                     {"filter", Json::parse(R"({"$expr": {"$function": {"body": "x", "args": [], "lang": "js"}}})")}}),
-            "Operator '$function' is not allowed in a filter (it runs JavaScript on the server)");
+  EXPECT_EQ(
+      refusal(
+          {{"collection", "orders"},
+           {"filter",
+            Json::parse(R"({"$expr": {"$function": {"body": "x", "args": [], "lang": "js"}}})")}}),
+      "Operator '$function' is not allowed in a filter (it runs JavaScript on the server)");
 }
 
 TEST(ModelQueryPipelineTest, TheMaximumLimitIsAppendedAndMatchCoerced) {
-  EXPECT_EQ(pipeline_of(Json::parse(R"([{"$match": {"id": "65f1a2b3c4d5e6f7a8b9c0d1"}}, {"$sort": {"a": 1}}])")),
-            (Json{{{"$match", {{"_id", object_id(kHex)}}}}, {{"$sort", {{"a", 1}}}}, {{"$limit", 1000}}}));
+  EXPECT_EQ(
+      pipeline_of(
+          Json::parse(R"([{"$match": {"id": "65f1a2b3c4d5e6f7a8b9c0d1"}}, {"$sort": {"a": 1}}])")),
+      (Json{
+          {{"$match", {{"_id", object_id(kHex)}}}}, {{"$sort", {{"a", 1}}}}, {{"$limit", 1000}}}));
 }
 
 // One test per refused stage or operator.
@@ -150,46 +163,56 @@ TEST(ModelQueryPipelineTest, RefusesWhere) {
             "Operator '$where' is not allowed in a pipeline (it runs JavaScript on the server)");
 }
 TEST(ModelQueryPipelineTest, RefusesFunction) {
-  EXPECT_EQ(pipeline_refusal(Json::parse(
-                R"([{"$addFields": {"x": {"$function": {"body": "f", "args": [], "lang": "js"}}}}])")),
-            "Operator '$function' is not allowed in a pipeline (it runs JavaScript on the server)");
+  EXPECT_EQ(
+      pipeline_refusal(Json::parse(
+          R"([{"$addFields": {"x": {"$function": {"body": "f", "args": [], "lang": "js"}}}}])")),
+      "Operator '$function' is not allowed in a pipeline (it runs JavaScript on the server)");
 }
 TEST(ModelQueryPipelineTest, RefusesAccumulator) {
-  EXPECT_EQ(pipeline_refusal(Json::parse(
-                R"([{"$group": {"_id": null, "x": {"$accumulator": {"init": "f", "lang": "js"}}}}])")),
-            "Operator '$accumulator' is not allowed in a pipeline (it runs JavaScript on the server)");
+  EXPECT_EQ(
+      pipeline_refusal(Json::parse(
+          R"([{"$group": {"_id": null, "x": {"$accumulator": {"init": "f", "lang": "js"}}}}])")),
+      "Operator '$accumulator' is not allowed in a pipeline (it runs JavaScript on the server)");
 }
 TEST(ModelQueryPipelineTest, RefusesLookupOfAnotherCollection) {
-  EXPECT_EQ(pipeline_refusal(Json::parse(
-                R"([{"$lookup": {"from": "users", "localField": "u", "foreignField": "_id", "as": "u"}}])")),
-            "Stage '$lookup' reads collection 'users', which is not allowed. Allowed: orders, customers");
+  EXPECT_EQ(
+      pipeline_refusal(Json::parse(
+          R"([{"$lookup": {"from": "users", "localField": "u", "foreignField": "_id", "as": "u"}}])")),
+      "Stage '$lookup' reads collection 'users', which is not allowed. Allowed: orders, customers");
 }
 TEST(ModelQueryPipelineTest, RefusesGraphLookupOfAnotherCollection) {
   EXPECT_EQ(pipeline_refusal(Json::parse(R"([{"$graphLookup": {"from": "tokens", "startWith": "$a",
       "connectFromField": "a", "connectToField": "b", "as": "c"}}])")),
-            "Stage '$graphLookup' reads collection 'tokens', which is not allowed. Allowed: orders, customers");
+            "Stage '$graphLookup' reads collection 'tokens', which is not allowed. Allowed: "
+            "orders, customers");
 }
 TEST(ModelQueryPipelineTest, RefusesUnionWithAnotherCollection) {
   EXPECT_EQ(pipeline_refusal(Json::parse(R"([{"$unionWith": "users"}])")),
-            "Stage '$unionWith' reads collection 'users', which is not allowed. Allowed: orders, customers");
+            "Stage '$unionWith' reads collection 'users', which is not allowed. Allowed: orders, "
+            "customers");
   EXPECT_EQ(pipeline_refusal(Json::parse(R"([{"$unionWith": {"coll": "users", "pipeline": []}}])")),
-            "Stage '$unionWith' reads collection 'users', which is not allowed. Allowed: orders, customers");
+            "Stage '$unionWith' reads collection 'users', which is not allowed. Allowed: orders, "
+            "customers");
 }
 TEST(ModelQueryPipelineTest, LooksInsideFacetsAndNestedPipelines) {
   EXPECT_EQ(pipeline_refusal(Json::parse(R"([{"$facet": {"a": [{"$out": "x"}]}}])")),
             "Pipeline stage '$out' is not allowed (it writes)");
-  EXPECT_EQ(pipeline_refusal(Json::parse(
-                R"([{"$lookup": {"from": "customers", "as": "c", "pipeline": [{"$unionWith": "users"}]}}])")),
-            "Stage '$unionWith' reads collection 'users', which is not allowed. Allowed: orders, customers");
+  EXPECT_EQ(
+      pipeline_refusal(Json::parse(
+          R"([{"$lookup": {"from": "customers", "as": "c", "pipeline": [{"$unionWith": "users"}]}}])")),
+      "Stage '$unionWith' reads collection 'users', which is not allowed. Allowed: orders, "
+      "customers");
 }
 TEST(ModelQueryPipelineTest, AllowsWhitelistedLookups) {
-  auto checked = pipeline_of(Json::parse(R"([{"$lookup": {"from": "customers", "localField": "customer_id",
+  auto checked =
+      pipeline_of(Json::parse(R"([{"$lookup": {"from": "customers", "localField": "customer_id",
       "foreignField": "_id", "as": "customer"}}, {"$unionWith": {"coll": "orders"}}])"));
   EXPECT_EQ(checked.size(), 3U);
   EXPECT_EQ(checked[0]["$lookup"]["from"], "customers");
 }
 TEST(ModelQueryPipelineTest, RefusesMalformedStages) {
-  EXPECT_EQ(pipeline_refusal(Json::parse(R"({"$match": {}})")), "'pipeline' must be a list of stages");
+  EXPECT_EQ(pipeline_refusal(Json::parse(R"({"$match": {}})")),
+            "'pipeline' must be a list of stages");
   EXPECT_EQ(pipeline_refusal(Json::parse(R"([{"$match": {}, "$sort": {"a": 1}}])")),
             "Each pipeline stage must be an object with one operator");
 }
