@@ -11,7 +11,9 @@
 // Handled errors never fail the invocation at the runtime level, so callers check `success`.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <utility>
 
 #include <aws_helper/error.hpp>
 #include <aws_helper/json.hpp>
@@ -63,9 +65,17 @@ class Lambda {
   // A logger named after the class, e.g. "GenerateRouteLambda".
   [[nodiscard]] const Logger& logger() const noexcept { return logger_; }
 
+ protected:
+  // Makes the envelope {"success": false, "error": message, "error_type": type, "data": <what
+  // process() returned>}: a partial failure whose details the caller still needs (index sync).
+  void report_failure(std::string message, std::string error_type = "PartialFailure") {
+    failure_ = std::make_pair(std::move(message), std::move(error_type));
+  }
+
  private:
   friend Json run_lambda(Lambda&, const Json&, const runtime::InvocationContext&, std::string_view);
 
+  std::optional<std::pair<std::string, std::string>> failure_;
   Json event_;
   Json data_;
   runtime::InvocationContext context_;

@@ -39,6 +39,7 @@ Json error_envelope(const std::exception& error) {
 Json run_lambda(Lambda& lambda, const Json& event, const runtime::InvocationContext& context,
                 std::string_view class_name) {
   lambda.logger_ = Logger{std::string(class_name)};
+  lambda.failure_.reset();
   lambda.context_ = context;
   SessionScope scope{Session{}};
   try {
@@ -53,7 +54,11 @@ Json run_lambda(Lambda& lambda, const Json& event, const runtime::InvocationCont
     Json result = lambda.process();
 
     Json envelope = Json::object();
-    envelope["success"] = true;
+    envelope["success"] = !lambda.failure_.has_value();
+    if (lambda.failure_) {
+      envelope["error"] = lambda.failure_->first;
+      envelope["error_type"] = lambda.failure_->second;
+    }
     // As the seed: ObjectId, dates, Decimal128, binary leave as plain JSON.
     envelope["data"] = serialize_mongo_types(result);
     return envelope;

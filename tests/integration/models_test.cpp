@@ -1,8 +1,12 @@
 // ModelQueryLambda under the emulator against FerretDB: finds, projections, limits, pipelines,
 // refusals as envelopes.
+#include <atomic>
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include <aws_helper/document.hpp>
+#include <aws_helper/model_index_sync.hpp>
 #include <aws_helper/mongo.hpp>
 
 #include "support/emulator.hpp"
@@ -128,6 +132,186 @@ TEST_F(ModelQueryTest, AWhitelistedLookupPassesValidation) {
     EXPECT_EQ(reply["error"].get<std::string>().find("not allowed"), std::string::npos)
         << reply.dump();
   }
+}
+
+// ---- ModelIndexSyncLambda, run in-process against FerretDB -----------------------------------
+
+class StateOrders : public Repository {
+ public:
+  [[nodiscard]] std::string collection_name() const override { return "orders"; }
+  [[nodiscard]] std::vector<IndexSpec> indexes() const override {
+    return {{.keys = {{"order_id", 1}}, .unique = true}, {.keys = {{"created_at", -1}}}};
+  }
+};
+class FixedTowns : public Repository {
+ public:
+  [[nodiscard]] std::string collection_name() const override { return "towns"; }
+  [[nodiscard]] std::optional<std::string> database_key() const override { return "idx_fixed"; }
+  [[nodiscard]] std::vector<IndexSpec> indexes() const override {
+    return {{.keys = {{"name", 1}}}};
+  }
+};
+class ExternalNoDatabase : public Repository {
+ public:
+  [[nodiscard]] std::string collection_name() const override { return "addresses"; }
+  [[nodiscard]] bool is_external() const override { return true; }
+  [[nodiscard]] std::optional<std::string> cluster_name() const override { return "Elsewhere"; }
+};
+class BrokenIndexes : public Repository {  // a key pattern the server refuses
+ public:
+  [[nodiscard]] std::string collection_name() const override { return "broken"; }
+  [[nodiscard]] std::vector<IndexSpec> indexes() const override {
+    return {{.keys = {{"a", true}}, .name = "a_bool"}};
+  }
+};
+
+class TestIndexSync : public ModelIndexSyncLambda {
+ public:
+  [[nodiscard]] std::vector<RepositoryFactory> repositories() const override {
+    return repositories_of<StateOrders, FixedTowns, ExternalNoDatabase, BrokenIndexes>();
+  }
+  [[nodiscard]] std::string states_database() const override { return "idx_core"; }
+};
+
+Json run_sync(ModelIndexSyncLambda& lambda, const Json& event = Json::object()) {
+  return run_lambda(lambda, event, runtime::InvocationContext{}, "TestIndexSync");
+}
+
+std::vector<std::string> index_names(const std::string& database, const std::string& collection) {
+  std::vector<std::string> names;
+  for (const auto& index : ferretdb()[database][collection].list_indexes()) {
+    names.push_back(index["name"]);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+const Json* unit_of(const Json& reply, const std::string& repository, const std::string& database) {
+  for (const auto& result : reply["data"]["results"]) {
+    if (result["repository"] == repository && result["database"] == database) return &result;
+  }
+  return nullptr;
+}
+
+class IndexSyncTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    for (const char* name : {"idx_core", "idx_alpha", "idx_beta", "idx_gamma", "idx_fixed"}) {
+      static_cast<void>(ferretdb()[name].run_command({{"dropDatabase", 1}}));
+    }
+    static_cast<void>(ferretdb()["idx_core"]["states"].insert_many(
+        {{{"name", "idx_alpha"}, {"is_active", true}},
+         {{"name", "idx_beta"}, {"is_active", true}},
+         {{"name", "idx_gamma"}, {"is_active", false}}}));
+  }
+};
+
+TEST_F(IndexSyncTest, IndexesLandInExactlyTheRightDatabasesAndFailuresAreReported) {
+  TestIndexSync sync;
+  auto reply = run_sync(sync);
+  EXPECT_EQ(reply["success"], false) << reply.dump();
+  EXPECT_EQ(reply["error_type"], "IndexSyncFailed");
+  // 2 states x (orders, broken) + towns + the external one.
+  EXPECT_EQ(reply["data"]["summary"], (Json{{"total", 6}, {"succeeded", 3}, {"failed", 3}}));
+  std::vector<std::string> orders_indexes = {"_id_", "created_at_-1", "order_id_1"};
+  EXPECT_EQ(index_names("idx_alpha", "orders"), orders_indexes);
+  EXPECT_EQ(index_names("idx_beta", "orders"), orders_indexes);
+  EXPECT_EQ(index_names("idx_fixed", "towns"), (std::vector<std::string>{"_id_", "name_1"}));
+  EXPECT_TRUE(index_names("idx_gamma", "orders").empty() ||
+              index_names("idx_gamma", "orders") == std::vector<std::string>{"_id_"});
+  const Json* external = nullptr;  // its database is null: found by name
+  for (const auto& result : reply["data"]["results"]) {
+    if (result["repository"] == "ExternalNoDatabase") external = &result;
+  }
+  ASSERT_NE(external, nullptr);
+  EXPECT_NE((*external)["error"].get<std::string>().find("names no database"), std::string::npos);
+  const auto* broken = unit_of(reply, "BrokenIndexes", "idx_alpha");
+  ASSERT_NE(broken, nullptr);
+  EXPECT_EQ((*broken)["success"], false);
+  EXPECT_NE((*broken)["error"].get<std::string>().find("a_bool"), std::string::npos)
+      << broken->dump();
+  const auto* orders = unit_of(reply, "StateOrders", "idx_beta");
+  ASSERT_NE(orders, nullptr);
+  EXPECT_EQ((*orders)["success"], true);
+  EXPECT_EQ((*orders)["collection"], "orders");
+
+  // A second run changes nothing.
+  auto again = run_sync(sync);
+  EXPECT_EQ(again["data"]["summary"]["succeeded"], 3);
+  EXPECT_EQ(index_names("idx_alpha", "orders"), orders_indexes);
+  EXPECT_EQ(index_names("idx_fixed", "towns"), (std::vector<std::string>{"_id_", "name_1"}));
+}
+
+TEST_F(IndexSyncTest, OrphansAreReportedInADryRunAndDroppedForReal) {
+  TestIndexSync sync;
+  static_cast<void>(run_sync(sync));
+  static_cast<void>(
+      ferretdb()["idx_alpha"]["orders"].create_index(IndexSpec{.keys = {{"legacy", 1}}}));
+  auto dry = run_sync(sync, {{"dry_run", true}});
+  EXPECT_EQ(dry["data"]["dry_run"], true);
+  const auto* alpha = unit_of(dry, "StateOrders", "idx_alpha");
+  ASSERT_NE(alpha, nullptr);
+  EXPECT_EQ((*alpha)["orphan_indexes"], Json::array({"legacy_1"}));
+  EXPECT_EQ((*alpha)["orphan_indexes_dropped"], Json::array());
+  EXPECT_EQ(index_names("idx_alpha", "orders").size(), 4U);
+
+  auto real = run_sync(sync);
+  alpha = unit_of(real, "StateOrders", "idx_alpha");
+  ASSERT_NE(alpha, nullptr);
+  EXPECT_EQ((*alpha)["orphan_indexes_dropped"], Json::array({"legacy_1"}));
+  EXPECT_EQ(index_names("idx_alpha", "orders"),
+            (std::vector<std::string>{"_id_", "created_at_-1", "order_id_1"}));  // _id_ stays
+  auto bad = run_sync(sync, {{"dry_run", "yes"}});
+  EXPECT_EQ(bad["error"], "'dry_run' must be true or false");
+}
+
+// Repositories that record how many of them are creating indexes at the same moment.
+std::atomic<int> g_in_flight{0};
+std::atomic<int> g_most{0};
+
+template <int N>
+class SlowRepository : public Repository {
+ public:
+  [[nodiscard]] std::string collection_name() const override { return "slow"; }
+  [[nodiscard]] std::optional<std::string> database_key() const override {
+    return "idx_slow_" + std::to_string(N);
+  }
+  [[nodiscard]] std::vector<IndexSpec> indexes() const override {
+    int now = ++g_in_flight;
+    int most = g_most.load();
+    while (now > most && !g_most.compare_exchange_weak(most, now)) {
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(60));
+    --g_in_flight;
+    return {{.keys = {{"k", 1}}}};
+  }
+};
+
+class SlowSync : public ModelIndexSyncLambda {
+ public:
+  explicit SlowSync(std::size_t bound) : bound_(bound) {}
+  [[nodiscard]] std::vector<RepositoryFactory> repositories() const override {
+    return repositories_of<SlowRepository<1>, SlowRepository<2>, SlowRepository<3>,
+                           SlowRepository<4>, SlowRepository<5>, SlowRepository<6>>();
+  }
+  [[nodiscard]] std::size_t max_concurrency() const override { return bound_; }
+
+ private:
+  std::size_t bound_;
+};
+
+TEST_F(IndexSyncTest, TheConcurrencyBoundIsRespected) {
+  for (std::size_t bound : {std::size_t{1}, std::size_t{2}}) {
+    g_most = 0;
+    SlowSync sync(bound);
+    auto reply = run_sync(sync);
+    ASSERT_EQ(reply["success"], true) << reply.dump();
+    EXPECT_EQ(g_most.load(), static_cast<int>(bound)) << "bound " << bound;
+  }
+  g_most = 0;
+  SlowSync unbounded(0);
+  static_cast<void>(run_sync(unbounded));
+  EXPECT_GE(g_most.load(), 3);
 }
 
 }  // namespace
