@@ -1,6 +1,7 @@
 // sqs:orders — a batch-mode consumer: the records of one state arrive together, are checked,
-// and the valid ones are written in one insert_many to the state's orders collection. Invalid
-// orders are reported with add_message_failed; SQS retries only those.
+// and the valid ones are written in one bulk_write to the state's orders collection. Invalid
+// orders are reported with add_message_failed; SQS retries only those. SQS delivers at least
+// once, so each order is an upsert keyed by order_id: a redelivered message changes nothing.
 #include "repositories/orders.hpp"
 
 #include <aws_helper/sqs.hpp>
@@ -12,7 +13,7 @@ class OrdersConsumer : public aws_helper::SQSConsumer {
   }
 
   void process_batch(std::span<const aws_helper::Json> records) override {
-    std::vector<aws_helper::Json> orders;
+    std::vector<aws_helper::WriteOperation> upserts;
     for (const auto& record : records) {
       auto id = record.at("messageId").get<std::string>();
       auto order = extract_content_message(record);
@@ -22,9 +23,10 @@ class OrdersConsumer : public aws_helper::SQSConsumer {
         continue;
       }
       order["message_id"] = id;
-      orders.push_back(order);
+      upserts.emplace_back(aws_helper::UpdateOne{
+          {{"order_id", order["order_id"]}}, {{"$setOnInsert", order}}, /*upsert=*/true});
     }
     // The session's state picks the database: connecticut.orders, ohio.orders, ...
-    if (!orders.empty()) static_cast<void>(OrdersRepository().collection().insert_many(orders));
+    if (!upserts.empty()) static_cast<void>(OrdersRepository().collection().bulk_write(upserts));
   }
 };
