@@ -94,6 +94,7 @@ Json ModelIndexSyncLambda::process() {
   }
 
   std::vector<std::function<Json()>> tasks;
+  tasks.reserve(units.size());
   for (const auto& unit : units) {
     tasks.emplace_back([&factories, &unit, dry_run]() -> Json {
       Json result = {{"repository", unit.name},
