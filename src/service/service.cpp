@@ -213,7 +213,17 @@ int run_task(const ServiceDefinition& service, std::string_view name) {
       logger().error("Cannot create {}: {}", entry.class_name, error.what());
       return 1;
     }
-    return task->run(entry.class_name);
+    try {
+      return task->run(entry.class_name);
+    } catch (...) {
+      // run() turns every std::exception into exit code 1; this is the rest (a thrown int, a
+      // foreign exception type), which must not terminate the container with SIGABRT.
+      logger().error(
+          "Task failed: {} threw an exception that does not derive from "
+          "std::exception",
+          entry.class_name);
+      return 1;
+    }
   }
   std::vector<std::string> known;
   for (const auto& entry : service.tasks) known.emplace_back(entry.name);

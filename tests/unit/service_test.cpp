@@ -25,6 +25,45 @@ const LambdaEntry kLambdas[] = {
 };
 const ServiceDefinition kService{"svc", kLambdas};
 
+// Tasks for `bootstrap task`: one that works, one that throws something that is not a
+// std::exception, one whose constructor throws.
+class OkTask : public FargateTask {
+ public:
+  void execute() override {}
+};
+class ThrowIntTask : public FargateTask {
+ public:
+  void execute() override { throw 42; }
+};
+class BrokenTask : public FargateTask {
+ public:
+  BrokenTask() { throw ConfigurationError("no cluster"); }
+  void execute() override {}
+};
+const TaskEntry kTasks[] = {
+    {"ok", "OkTask", "src/task/ok/task.cpp",
+     []() -> std::unique_ptr<FargateTask> { return std::make_unique<OkTask>(); }},
+    {"throw-int", "ThrowIntTask", "src/task/throw-int/task.cpp",
+     []() -> std::unique_ptr<FargateTask> { return std::make_unique<ThrowIntTask>(); }},
+    {"broken", "BrokenTask", "src/task/broken/task.cpp",
+     []() -> std::unique_ptr<FargateTask> { return std::make_unique<BrokenTask>(); }},
+};
+const ServiceDefinition kTaskService{"svc", {}, {}, {}, kTasks};
+
+TEST(ServiceTaskTest, ExitCodesForEveryOutcome) {
+  ::setenv("SESSION", "{}", 1);
+  ::unsetenv("TASK_NAME");
+  EXPECT_EQ(run_task(kTaskService, "ok"), 0);
+  EXPECT_EQ(run_task(kTaskService, "throw-int"), 1);
+  EXPECT_EQ(run_task(kTaskService, "broken"), 1);
+  EXPECT_EQ(run_task(kTaskService, "missing"), 1);
+  EXPECT_EQ(run_task(kTaskService, ""), 1);  // no name and no TASK_NAME
+  ::setenv("TASK_NAME", "ok", 1);
+  EXPECT_EQ(run_task(kTaskService, ""), 0);
+  ::unsetenv("TASK_NAME");
+  ::unsetenv("SESSION");
+}
+
 runtime::InvocationRequest request(std::string payload) {
   runtime::InvocationRequest r;
   r.payload = std::move(payload);
