@@ -94,6 +94,9 @@ struct AwsRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::chrono::milliseconds timeout{std::chrono::seconds(30)};
+  // false: a request that may have reached AWS is not sent again after a timeout (a synchronous
+  // Lambda invoke would run the function twice). Refused connections are still retried.
+  bool idempotent = true;
 };
 
 struct AwsResponse {

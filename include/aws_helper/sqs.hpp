@@ -18,7 +18,9 @@
 // Each record runs with its own session: from the SNS envelope's `session` attribute, or, with
 // raw message delivery, from the record's own `session` message attribute (Base64 of the
 // session JSON either way). A state is validated (StateValidator) before user code sees it; a
-// record without a session runs with an empty one (never the previous record's).
+// record without a session runs with an empty one (never the previous record's). In batch mode
+// a group runs under the first session seen for its state (as the Python framework does): the
+// `user` of later records in the group is not installed; read it with extract_session(record).
 //
 // The reply is {"processed", "successful", "failed", "results", "batchItemFailures"}: enable
 // ReportBatchItemFailures on the event source mapping so SQS retries only the failed records.
@@ -27,6 +29,7 @@
 // SQS redelivers them in order.
 #pragma once
 
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -85,6 +88,7 @@ class SQSConsumer {
     std::string message_id;
     std::string error;
   };
+  std::mutex failed_mutex_;  // add_message_failed may be called from gather() tasks
   std::vector<Failure> failed_;
   Logger logger_{"SQSConsumer"};
 };

@@ -157,6 +157,12 @@ ParsedError parse_error(const AwsResponse& response) {
   if (auto header = response.header("X-Amzn-ErrorType"); header && !header->empty()) {
     out.code = *header;
   }
+  // SignatureDoesNotMatch replies quote the canonical request, whose signed headers include the
+  // session token: keep that out of error messages and logs.
+  if (auto canonical = out.message.find("The Canonical String"); canonical != std::string::npos) {
+    out.message.resize(canonical);
+    while (!out.message.empty() && out.message.back() == ' ') out.message.pop_back();
+  }
   out.code = clean_code(out.code);
   if (out.code.empty()) out.code = "HTTP" + std::to_string(response.status);
   if (out.message.empty()) {
@@ -282,7 +288,11 @@ AwsResponse AwsClient::send(const AwsRequest& request) const {
       CredentialsProvider::reset();
       continue;
     }
-    if (!failure->retryable() || attempt + 1 >= retry_.max_attempts) throw std::move(*failure);
+    bool maybe_delivered = failure->status() == 0 && failure->code() == "RequestTimeout";
+    if (!failure->retryable() || attempt + 1 >= retry_.max_attempts ||
+        (maybe_delivered && !request.idempotent)) {
+      throw std::move(*failure);
+    }
     auto delay = backoff(retry_, attempt);
     Logger("aws").with(LogLevel::warn, failure->what(),
                        {{"attempt", attempt + 1}, {"retry_in_ms", delay.count()}});

@@ -60,28 +60,45 @@ std::optional<TimedCredentials> from_environment() {
 }
 
 // The SDKs only send the authorization token to the ECS agent, to loopback addresses, or over
-// HTTPS; so do we, so a FULL_URI pointing elsewhere cannot leak it.
+// HTTPS; so do we, so a FULL_URI pointing elsewhere cannot leak it. The host is compared
+// exactly, and user info ("http://localhost@evil/") is refused: curl would connect to "evil".
 void check_full_uri(const std::string& uri) {
-  if (uri.rfind("https://", 0) == 0) return;
-  for (std::string_view allowed :
-       {"http://127.0.0.1", "http://localhost", "http://[::1]", "http://169.254.170.2",
-        "http://169.254.170.23", "http://[fd00:ec2::23]"}) {
-    if (uri.rfind(allowed, 0) == 0) {
-      auto rest = std::string_view(uri).substr(allowed.size());
-      if (rest.empty() || rest.front() == ':' || rest.front() == '/') return;
-    }
+  auto refuse = [&uri](const std::string& why) {
+    throw ConfigurationError("AWS_CONTAINER_CREDENTIALS_FULL_URI '" + uri + "' " + why);
+  };
+  bool https = uri.rfind("https://", 0) == 0;
+  if (!https && uri.rfind("http://", 0) != 0) refuse("must be an http:// or https:// URL");
+  auto rest = std::string_view(uri).substr(https ? 8 : 7);
+  auto authority = rest.substr(0, rest.find_first_of("/?#"));
+  if (authority.find('@') != std::string_view::npos || authority.empty()) {
+    refuse("must name a host without user information");
   }
-  throw ConfigurationError(
-      "AWS_CONTAINER_CREDENTIALS_FULL_URI must use HTTPS or a loopback host, got '" + uri + "'");
+  if (https) return;
+  std::string_view host = authority;
+  if (host.front() == '[') {
+    host = host.substr(0, host.find(']') + 1);
+  } else {
+    host = host.substr(0, host.find(':'));
+  }
+  for (std::string_view allowed :
+       {"127.0.0.1", "localhost", "[::1]", "169.254.170.2", "169.254.170.23", "[fd00:ec2::23]"}) {
+    if (host == allowed) return;
+  }
+  refuse("must use HTTPS or a loopback host (or the ECS agent)");
 }
 
 std::optional<TimedCredentials> from_container() {
   std::string url;
+  bool full_uri = false;
   if (auto relative = non_empty_env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")) {
+    if (relative->front() != '/') {
+      throw ConfigurationError("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI must start with '/'");
+    }
     url = std::string(kContainerHost) + *relative;
   } else if (auto full = non_empty_env("AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
     check_full_uri(*full);
     url = *full;
+    full_uri = true;
   } else {
     return std::nullopt;
   }
@@ -89,8 +106,11 @@ std::optional<TimedCredentials> from_container() {
   request.url = url;
   request.timeout = std::chrono::seconds(5);
   request.connect_timeout = std::chrono::seconds(2);
+  // The authorization token goes with FULL_URI only (the ECS agent's RELATIVE_URI needs none).
   std::optional<std::string> token;
-  if (auto file = non_empty_env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")) {
+  if (!full_uri) {
+    // nothing to add
+  } else if (auto file = non_empty_env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")) {
     std::ifstream in(*file);
     if (!in) {
       throw ConfigurationError("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE '" + *file +
@@ -141,6 +161,8 @@ std::optional<TimedCredentials> from_container() {
   }
   if (auto expiration = field("Expiration"); !expiration.empty()) {
     out.expiration = parse_iso8601(expiration);
+    // Unreadable: treat them as short-lived rather than cache them for ever.
+    if (!out.expiration) out.expiration = Clock::now() + kRefreshMargin + std::chrono::minutes(5);
   }
   return out;
 }

@@ -30,8 +30,10 @@ aws::AwsRequest invoke_request(std::string_view function_name, const Json& paylo
                      std::to_string(request.body.size()) + " bytes; Lambda accepts at most " +
                      std::to_string(limit) + " for this invocation type");
   }
-  // A synchronous call lasts as long as the function may run (up to 15 minutes).
+  // A synchronous call lasts as long as the function may run (up to 15 minutes), and is not
+  // repeated after a timeout: the function may have run.
   request.timeout = std::chrono::minutes(16);
+  request.idempotent = false;
   return request;
 }
 

@@ -2,6 +2,7 @@
 #include <array>
 #include <cctype>
 #include <ctime>
+#include <random>
 
 #include <aws_helper/document.hpp>
 #include <aws_helper/env.hpp>
@@ -65,6 +66,14 @@ std::optional<std::string> string_of(const Json& object, const char* key) {
   auto it = object.find(key);
   if (it == object.end() || !it->is_string()) return std::nullopt;
   return it->get<std::string>();
+}
+
+std::string client_token() {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string token;
+  for (int i = 0; i < 32; ++i) token += kDigits[random() % 16];
+  return token;
 }
 
 void check_task_name(const std::string& name) {
@@ -190,6 +199,9 @@ Json FargateExecutor::run_task_request(const std::string& task_name, const EnvMa
 std::string FargateExecutor::run_task(const std::string& task_name, const EnvMap& envs,
                                       const RunTaskOptions& options) const {
   auto request = run_task_request(task_name, envs, options);
+  // The same token on every attempt: a retried RunTask whose first attempt did reach ECS starts
+  // no second set of tasks.
+  request["clientToken"] = client_token();
   auto reply = client_.json(std::string(kTarget) + "RunTask", "1.1", request);
   std::string failures;
   if (auto it = reply.find("failures"); it != reply.end() && it->is_array()) {

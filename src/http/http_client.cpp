@@ -93,6 +93,11 @@ Response Client::send(const Request& request) {
     header_list.reset(head);
   };
   for (const auto& [key, value] : request.headers) {
+    // A line break would let a value (a session state, a token) add headers of its own.
+    if (key.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos ||
+        value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+      throw ValueError("Header '" + key.substr(0, 64) + "' contains a line break or NUL");
+    }
     // "Name;" is curl's syntax for a header with an empty value.
     std::string line = key;
     line += value.empty() ? ";" : ": ";

@@ -53,7 +53,9 @@ std::vector<std::string> ModelIndexSyncLambda::active_states() const {
 }
 
 Json ModelIndexSyncLambda::process() {
-  const bool dry_run = data().is_object() && data().value("dry_run", false);
+  auto flag = data().is_object() ? data().find("dry_run") : data().end();
+  const bool dry_run =
+      data().is_object() && flag != data().end() && flag->is_boolean() && flag->get<bool>();
   auto factories = repositories();
   std::vector<Unit> units;
   std::optional<std::vector<std::string>> states;  // read once, when a repository needs them

@@ -205,6 +205,8 @@ void ModelQueryLambda::validate() {
   query_["filter"] = coerce_id_filter(filter);
   if (present("fields")) {
     if (!request["fields"].is_object()) throw ValueError("'fields' must be an object");
+    // A projection takes aggregation expressions since MongoDB 4.4, $function included.
+    refuse_javascript(request["fields"], "fields");
     query_["fields"] = request["fields"];
   }
   query_["skip"] = skip.value_or(0);

@@ -74,6 +74,10 @@ void check_state_name(std::string_view state) {
     if (c == '\0' || std::string_view("/\\. \"$*<>:|?").find(c) != std::string_view::npos) {
       refuse("a database name cannot contain any of /\\. \"$*<>:|? or NUL");
     }
+    // It travels in headers (constitution-state) and log lines: no control characters.
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      refuse("a state name cannot contain control characters");
+    }
   }
   for (std::string_view reserved : {"admin", "local", "config"}) {
     if (state == reserved) refuse("it names a MongoDB system database");

@@ -154,27 +154,40 @@ BatchPublishResult SNSPublisher::publish(const std::vector<Json>& messages) cons
   BatchPublishResult result;
   result.entries.resize(messages.size());
   const Logger logger("SNSPublisher");
-  for (std::size_t begin = 0; begin < messages.size(); begin += kMaxBatch) {
-    auto end = std::min(messages.size(), begin + kMaxBatch);
-    std::vector<std::pair<std::string, std::string>> params{{"TopicArn", topic_arn_}};
-    std::vector<std::size_t> sent;  // input indexes, by batch entry Id
-    for (auto i = begin; i < end; ++i) {
-      auto& entry = result.entries[i];
-      entry.index = i;
-      auto prefix = "PublishBatchRequestEntries.member." + std::to_string(sent.size() + 1) + ".";
-      try {
-        auto entry_params = message_parameters(messages[i], prefix);
-        params.emplace_back(prefix + "Id", std::to_string(sent.size()));
-        params.insert(params.end(), std::make_move_iterator(entry_params.begin()),
-                      std::make_move_iterator(entry_params.end()));
-        sent.push_back(i);
-      } catch (const ValueError& error) {
-        entry.error_code = "InvalidMessage";
-        entry.error_message = error.what();
-        logger.error("Message {} of the batch to {} is invalid: {}", i, topic_arn_, error.what());
-      }
+  // Every message's parameters first (refusals reported), then chunks of at most 10 entries
+  // and 256 KiB in all: SNS refuses a larger PublishBatch as a whole.
+  std::vector<std::vector<std::pair<std::string, std::string>>> prepared(messages.size());
+  std::vector<std::vector<std::size_t>> chunks;
+  std::size_t chunk_bytes = 0;
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    auto& entry = result.entries[i];
+    entry.index = i;
+    try {
+      prepared[i] = message_parameters(messages[i], "");
+    } catch (const ValueError& error) {
+      entry.error_code = "InvalidMessage";
+      entry.error_message = error.what();
+      logger.error("Message {} of the batch to {} is invalid: {}", i, topic_arn_, error.what());
+      continue;
     }
-    if (sent.empty()) continue;
+    std::size_t bytes = 0;
+    for (const auto& parameter : prepared[i]) bytes += parameter.second.size();
+    if (chunks.empty() || chunks.back().size() == kMaxBatch ||
+        chunk_bytes + bytes > kMaxMessageBytes) {
+      chunks.emplace_back();
+      chunk_bytes = 0;
+    }
+    chunks.back().push_back(i);
+    chunk_bytes += bytes;
+  }
+  for (const auto& sent : chunks) {  // input indexes, by batch entry Id
+    std::vector<std::pair<std::string, std::string>> params{{"TopicArn", topic_arn_}};
+    for (std::size_t k = 0; k < sent.size(); ++k) {
+      auto prefix = "PublishBatchRequestEntries.member." + std::to_string(k + 1) + ".";
+      params.emplace_back(prefix + "Id", std::to_string(k));
+      for (auto& [key, value] : prepared[sent[k]])
+        params.emplace_back(prefix + key, std::move(value));
+    }
     try {
       auto response = client().query("PublishBatch", kVersion, params);
       pugi::xml_document doc;

@@ -123,6 +123,7 @@ void SQSConsumer::process_batch(std::span<const Json> /*records*/) {
 
 void SQSConsumer::add_message_failed(const std::string& message_id, const std::string& error) {
   logger_.error("Message {} failed: {}", message_id, error.empty() ? "(no reason given)" : error);
+  std::lock_guard lock(failed_mutex_);
   failed_.push_back({message_id, error});
 }
 

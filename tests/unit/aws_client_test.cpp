@@ -355,6 +355,55 @@ TEST_F(AwsEnvTest, RetriesADroppedConnection) {
   EXPECT_EQ(server.connections(), 3);
 }
 
+TEST_F(AwsEnvTest, ATimedOutRequestThatMayHaveRunIsNotSentAgain) {
+  set("AWS_ACCESS_KEY_ID", "AK");
+  set("AWS_SECRET_ACCESS_KEY", "SK");
+  set("AWS_REGION", "us-east-1");
+  Server server;
+  std::atomic<int> calls{0};
+  server->Post("/slow", [&](const httplib::Request&, httplib::Response& res) {
+    ++calls;
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    res.set_content("{}", "application/json");
+  });
+  set("AWS_ENDPOINT_URL", server.url());
+  AwsClient client("lambda", "LAMBDA");
+  AwsRequest request;
+  request.path = "/slow";
+  request.timeout = std::chrono::milliseconds(100);
+  request.idempotent = false;
+  EXPECT_THROW(static_cast<void>(client.send(request)), AwsError);
+  EXPECT_EQ(calls, 1);
+  request.idempotent = true;
+  EXPECT_THROW(static_cast<void>(client.send(request)), AwsError);
+  EXPECT_EQ(calls, 4);  // 1 + 3 attempts
+}
+
+TEST_F(AwsEnvTest, SignatureErrorsDoNotQuoteTheCanonicalRequest) {
+  set("AWS_ACCESS_KEY_ID", "AK");
+  set("AWS_SECRET_ACCESS_KEY", "SK");
+  set("AWS_REGION", "us-east-1");
+  Server server;
+  server->Post("/", [](const httplib::Request&, httplib::Response& res) {
+    res.status = 403;
+    res.set_content(
+        "<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we "
+        "calculated does not match the signature you provided. The Canonical String for this "
+        "request should have been 'POST\n/\n\nx-amz-security-token:SECRET-TOKEN\n'</Message>"
+        "</Error></ErrorResponse>",
+        "text/xml");
+  });
+  set("AWS_ENDPOINT_URL", server.url());
+  AwsClient client("sns", "SNS");
+  try {
+    static_cast<void>(client.query("Publish", "2010-03-31", {}));
+    FAIL() << "no error";
+  } catch (const AwsError& error) {
+    EXPECT_EQ(error.code(), "SignatureDoesNotMatch");
+    EXPECT_EQ(std::string(error.what()).find("SECRET-TOKEN"), std::string::npos) << error.what();
+  }
+}
+
 TEST_F(AwsEnvTest, AnUnreachableEndpointIsARetryableErrorWithNoStatus) {
   set("AWS_ACCESS_KEY_ID", "AK");
   set("AWS_SECRET_ACCESS_KEY", "SK");
@@ -486,6 +535,13 @@ TEST_F(AwsEnvTest, ContainerEndpointFailuresAreClearErrors) {
   set("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://evil.example.com/creds");
   EXPECT_THROW(static_cast<void>(CredentialsProvider::current()), ConfigurationError);
   set("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1.evil.example.com/creds");
+  EXPECT_THROW(static_cast<void>(CredentialsProvider::current()), ConfigurationError);
+  set("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://localhost:1@evil.example.com/creds");
+  EXPECT_THROW(static_cast<void>(CredentialsProvider::current()), ConfigurationError);
+  set("AWS_CONTAINER_CREDENTIALS_FULL_URI", "https://user@creds.example.com/");
+  EXPECT_THROW(static_cast<void>(CredentialsProvider::current()), ConfigurationError);
+  ::unsetenv("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+  set("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "@evil.example.com/creds");
   EXPECT_THROW(static_cast<void>(CredentialsProvider::current()), ConfigurationError);
 }
 

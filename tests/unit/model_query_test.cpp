@@ -132,6 +132,14 @@ TEST(ModelQueryPayloadTest, JavaScriptInAFilterIsRefused) {
       "Operator '$function' is not allowed in a filter (it runs JavaScript on the server)");
 }
 
+TEST(ModelQueryPayloadTest, JavaScriptInAProjectionIsRefused) {
+  EXPECT_EQ(
+      refusal({{"collection", "orders"},
+               {"fields",
+                Json::parse(R"({"x": {"$function": {"body": "f", "args": [], "lang": "js"}}})")}}),
+      "Operator '$function' is not allowed in fields (it runs JavaScript on the server)");
+}
+
 TEST(ModelQueryPipelineTest, TheMaximumLimitIsAppendedAndMatchCoerced) {
   EXPECT_EQ(
       pipeline_of(

@@ -100,8 +100,16 @@ class FakeSns {
  public:
   FakeSns() {
     server_.set_keep_alive_max_count(1);
-    server_.Post("/", [this](const httplib::Request& req, httplib::Response& res) {
-      auto params = parse_query_string(req.body);
+    server_.set_payload_max_length(std::size_t{4} * 1024 * 1024);
+    // A content reader: httplib refuses url-encoded bodies over 8 KB in ordinary handlers.
+    server_.Post("/", [this](const httplib::Request&, httplib::Response& res,
+                             const httplib::ContentReader& read) {
+      std::string body;
+      read([&body](const char* data, std::size_t size) {
+        body.append(data, size);
+        return true;
+      });
+      auto params = parse_query_string(body);
       std::lock_guard lock(mutex_);
       std::string action = params.get("Action").value_or("");
       actions_.push_back(action);
@@ -178,18 +186,27 @@ TEST_F(SnsBatchTest, SplitsIntoChunksOfTenWithAResultPerMessage) {
   for (int i = 0; i < 25; ++i) messages.push_back({{"content", {{"n", i}}}});
   messages[4] = {{"subject", "no content"}};  // refused before sending
   auto result = topic.publish(messages);
-  EXPECT_EQ(sns_.batch_sizes(), (std::vector<int>{9, 10, 5}));
+  // The 24 valid messages go in calls of 10, 10 and 4.
+  EXPECT_EQ(sns_.batch_sizes(), (std::vector<int>{10, 10, 4}));
   ASSERT_EQ(result.entries.size(), 25U);
   EXPECT_EQ(result.failed(), 2U);
   EXPECT_EQ(result.entries[4].error_code, "InvalidMessage");
   EXPECT_FALSE(result.entries[4].success);
-  // Entry Id 1 of the second call is message 11.
-  EXPECT_EQ(result.entries[11].error_code, "InvalidParameter");
-  EXPECT_EQ(result.entries[11].error_message, "bad");
+  // Entry Id 1 of the second call is message 12 (message 4 was never sent).
+  EXPECT_EQ(result.entries[12].error_code, "InvalidParameter");
+  EXPECT_EQ(result.entries[12].error_message, "bad");
   EXPECT_EQ(result.entries[0].message_id, "m1-0");
   EXPECT_EQ(result.entries[5].message_id, "m1-4");
-  EXPECT_EQ(result.entries[24].message_id, "m3-4");
+  EXPECT_EQ(result.entries[24].message_id, "m3-3");
   EXPECT_EQ(result.message_ids().size(), 23U);
+}
+
+TEST_F(SnsBatchTest, ChunksAlsoStayUnder256KiB) {
+  SNSPublisher topic("arn:aws:sns:us-east-2:123456789012:orders");
+  std::vector<Json> messages(3, Json{{"content", std::string(100000, 'x')}});
+  auto result = topic.publish(messages);
+  EXPECT_EQ(sns_.batch_sizes(), (std::vector<int>{2, 1}));
+  EXPECT_EQ(result.entries[2].message_id, "m2-0");
 }
 
 TEST_F(SnsBatchTest, SinglePublishReturnsTheMessageId) {
