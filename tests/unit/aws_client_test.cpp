@@ -59,6 +59,12 @@ class AwsEnvTest : public ::testing::Test {
     CredentialsProvider::reset();
   }
   static void set(const char* name, const std::string& value) { ::setenv(name, value.c_str(), 1); }
+  // Static credentials and a region: what most tests need before any call.
+  static void use_test_credentials() {
+    set("AWS_ACCESS_KEY_ID", "AK");
+    set("AWS_SECRET_ACCESS_KEY", "SK");
+    set("AWS_REGION", "us-east-1");
+  }
 
   std::vector<std::pair<std::string, std::string>> saved_;
   std::mutex mutex_;
@@ -159,9 +165,7 @@ TEST_F(AwsEnvTest, SignsEveryRequestSoTheServerCanVerifyIt) {
 }
 
 TEST_F(AwsEnvTest, RetriesThrottlingWithCappedJitteredBackoffThenSucceeds) {
-  set("AWS_ACCESS_KEY_ID", "AK");
-  set("AWS_SECRET_ACCESS_KEY", "SK");
-  set("AWS_REGION", "us-east-1");
+  use_test_credentials();
   set("AWS_MAX_ATTEMPTS", "5");
   Server server;
   std::atomic<int> calls{0};
@@ -187,9 +191,7 @@ TEST_F(AwsEnvTest, RetriesThrottlingWithCappedJitteredBackoffThenSucceeds) {
 }
 
 TEST_F(AwsEnvTest, GivesUpAfterMaxAttemptsWithTheServiceErrorCodeStatusAndRequestId) {
-  set("AWS_ACCESS_KEY_ID", "AK");
-  set("AWS_SECRET_ACCESS_KEY", "SK");
-  set("AWS_REGION", "us-east-1");
+  use_test_credentials();
   set("AWS_MAX_ATTEMPTS", "3");
   Server server;
   std::atomic<int> calls{0};
@@ -219,9 +221,7 @@ TEST_F(AwsEnvTest, GivesUpAfterMaxAttemptsWithTheServiceErrorCodeStatusAndReques
 }
 
 TEST_F(AwsEnvTest, DoesNotRetryAClientErrorAndReadsTheRequestIdFromTheXml) {
-  set("AWS_ACCESS_KEY_ID", "AK");
-  set("AWS_SECRET_ACCESS_KEY", "SK");
-  set("AWS_REGION", "us-east-1");
+  use_test_credentials();
   Server server;
   std::atomic<int> calls{0};
   server->Post("/", [&](const httplib::Request&, httplib::Response& res) {
@@ -249,9 +249,7 @@ TEST_F(AwsEnvTest, DoesNotRetryAClientErrorAndReadsTheRequestIdFromTheXml) {
 }
 
 TEST_F(AwsEnvTest, ReadsJsonProtocolErrorsAndTheErrorTypeHeader) {
-  set("AWS_ACCESS_KEY_ID", "AK");
-  set("AWS_SECRET_ACCESS_KEY", "SK");
-  set("AWS_REGION", "us-east-1");
+  use_test_credentials();
   Server server;
   std::string target;
   server->Post("/", [&](const httplib::Request& req, httplib::Response& res) {
@@ -344,9 +342,7 @@ class DroppingServer {
 };
 
 TEST_F(AwsEnvTest, RetriesADroppedConnection) {
-  set("AWS_ACCESS_KEY_ID", "AK");
-  set("AWS_SECRET_ACCESS_KEY", "SK");
-  set("AWS_REGION", "us-east-1");
+  use_test_credentials();
   DroppingServer server(2);
   set("AWS_ENDPOINT_URL", server.url());
   AwsClient client("sns", "SNS");
@@ -356,9 +352,7 @@ TEST_F(AwsEnvTest, RetriesADroppedConnection) {
 }
 
 TEST_F(AwsEnvTest, ATimedOutRequestThatMayHaveRunIsNotSentAgain) {
-  set("AWS_ACCESS_KEY_ID", "AK");
-  set("AWS_SECRET_ACCESS_KEY", "SK");
-  set("AWS_REGION", "us-east-1");
+  use_test_credentials();
   Server server;
   std::atomic<int> calls{0};
   server->Post("/slow", [&](const httplib::Request&, httplib::Response& res) {
@@ -380,9 +374,7 @@ TEST_F(AwsEnvTest, ATimedOutRequestThatMayHaveRunIsNotSentAgain) {
 }
 
 TEST_F(AwsEnvTest, SignatureErrorsDoNotQuoteTheCanonicalRequest) {
-  set("AWS_ACCESS_KEY_ID", "AK");
-  set("AWS_SECRET_ACCESS_KEY", "SK");
-  set("AWS_REGION", "us-east-1");
+  use_test_credentials();
   Server server;
   server->Post("/", [](const httplib::Request&, httplib::Response& res) {
     res.status = 403;
@@ -405,9 +397,7 @@ TEST_F(AwsEnvTest, SignatureErrorsDoNotQuoteTheCanonicalRequest) {
 }
 
 TEST_F(AwsEnvTest, AnUnreachableEndpointIsARetryableErrorWithNoStatus) {
-  set("AWS_ACCESS_KEY_ID", "AK");
-  set("AWS_SECRET_ACCESS_KEY", "SK");
-  set("AWS_REGION", "us-east-1");
+  use_test_credentials();
   set("AWS_MAX_ATTEMPTS", "2");
   set("AWS_ENDPOINT_URL", "http://127.0.0.1:" + std::to_string(testing::unused_port()));
   AwsClient client("sns", "SNS");
