@@ -19,6 +19,7 @@
 
 #include "support/emulator.hpp"
 #include "support/moto.hpp"
+#include "support/peers.hpp"
 #include "support/process.hpp"
 
 namespace aws_helper {
@@ -29,19 +30,7 @@ using testing::Queue;
 using testing::Sns;
 using testing::Sqs;
 
-std::string required_env(const char* name) {
-  const char* value = std::getenv(name);
-  if (value == nullptr || *value == '\0') {
-    ADD_FAILURE() << name << " is not set: run through ./scripts/test";
-    return "http://127.0.0.1:1";
-  }
-  return value;
-}
-
-Cluster& ferretdb() {
-  static Cluster cluster(required_env("AWS_HELPER_FERRETDB_URI"));
-  return cluster;
-}
+using testing::ferretdb;
 
 std::string unique(const std::string& name) {
   static int counter = 0;
@@ -65,7 +54,7 @@ Json invoke(const Emulator& emulator, const Json& event) {
 class AwsFlowTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    required_env("AWS_HELPER_MOTO_URL");
+    testing::peer_env("AWS_HELPER_MOTO_URL");
     auto states = ferretdb()["core"]["states"];
     for (const char* name : {"connecticut", "ohio"}) {
       static_cast<void>(

@@ -15,6 +15,7 @@
 #include "support/emulator.hpp"
 #include "support/local_server.hpp"
 #include "support/moto.hpp"
+#include "support/peers.hpp"
 #include "support/process.hpp"
 
 namespace aws_helper {
@@ -22,19 +23,7 @@ namespace {
 
 using testing::Emulator;
 
-std::string required_env(const char* name) {
-  const char* value = std::getenv(name);
-  if (value == nullptr || *value == '\0') {
-    ADD_FAILURE() << name << " is not set: run through ./scripts/test";
-    return "mongodb://127.0.0.1:1/";
-  }
-  return value;
-}
-
-Cluster& ferretdb() {
-  static Cluster cluster(required_env("AWS_HELPER_FERRETDB_URI"));
-  return cluster;
-}
+using testing::ferretdb;
 
 Json invoke(const Emulator& emulator, const Json& event) {
   auto reply = emulator.invoke(event.dump());

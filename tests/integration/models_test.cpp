@@ -10,20 +10,14 @@
 #include <aws_helper/mongo.hpp>
 
 #include "support/emulator.hpp"
+#include "support/peers.hpp"
 
 namespace aws_helper {
 namespace {
 
 using testing::Emulator;
 
-Cluster& ferretdb() {
-  const char* uri = std::getenv("AWS_HELPER_FERRETDB_URI");
-  static Cluster cluster(uri != nullptr ? uri
-                                        : "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=100");
-  if (uri == nullptr)
-    ADD_FAILURE() << "AWS_HELPER_FERRETDB_URI is not set: run through ./scripts/test";
-  return cluster;
-}
+using testing::ferretdb;
 
 constexpr const char* kFirst = "65f1a2b3c4d5e6f7a8b9c001";
 
