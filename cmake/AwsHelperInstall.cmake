@@ -14,6 +14,18 @@ install(FILES ${PROJECT_BINARY_DIR}/include/aws_helper/version.hpp
 
 set(config_dir ${CMAKE_INSTALL_LIBDIR}/cmake/aws_cpp_helper)
 install(EXPORT aws_cpp_helperTargets NAMESPACE aws_helper:: DESTINATION ${config_dir})
+# The Lambda build's static libmongoc/libbson/libcurl and cpp-httplib's header travel with the
+# package, so a service built against it needs nothing from the framework's build machine.
+if(AWS_HELPER_DEPS STREQUAL "lambda")
+  set(deps_dir ${CMAKE_INSTALL_LIBDIR}/aws_cpp_helper/deps)
+  install(DIRECTORY ${AWS_HELPER_DEPS_PREFIX}/lib/ DESTINATION ${deps_dir}/lib
+          FILES_MATCHING PATTERN "*.a")
+  install(DIRECTORY ${AWS_HELPER_DEPS_PREFIX}/include/ DESTINATION ${deps_dir}/include)
+  install(DIRECTORY ${AWS_HELPER_DEPS_PREFIX}/share/ DESTINATION ${deps_dir}/share)
+  set(AWS_HELPER_PACKAGE_DEPS_PREFIX "\${PACKAGE_PREFIX_DIR}/${deps_dir}")
+else()
+  set(AWS_HELPER_PACKAGE_DEPS_PREFIX "")
+endif()
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/aws_cpp_helperConfig.cmake.in
                               ${PROJECT_BINARY_DIR}/aws_cpp_helperConfig.cmake
                               INSTALL_DESTINATION ${config_dir})
@@ -24,6 +36,7 @@ install(FILES ${PROJECT_BINARY_DIR}/aws_cpp_helperConfig.cmake
               ${PROJECT_SOURCE_DIR}/cmake/AwsHelperDependencies.cmake
               ${PROJECT_SOURCE_DIR}/cmake/AwsHelperService.cmake
               ${PROJECT_SOURCE_DIR}/cmake/AwsHelperPackage.cmake
+              ${PROJECT_SOURCE_DIR}/src/compat/glibc_compat.cpp
         DESTINATION ${config_dir})
 
 # The same package, usable straight from the build tree (the build-failure tests and local
@@ -32,6 +45,8 @@ export(EXPORT aws_cpp_helperTargets NAMESPACE aws_helper::
        FILE ${PROJECT_BINARY_DIR}/package/aws_cpp_helperTargets.cmake)
 file(WRITE ${PROJECT_BINARY_DIR}/package/aws_cpp_helperConfig.cmake
      "set(AWS_HELPER_FROM_PACKAGE_CONFIG ON)
+set(AWS_HELPER_DEPS ${AWS_HELPER_DEPS})
+set(AWS_HELPER_DEPS_PREFIX \"${AWS_HELPER_DEPS_PREFIX}\")
 include(\"${PROJECT_SOURCE_DIR}/cmake/AwsHelperDependencies.cmake\")
 unset(AWS_HELPER_FROM_PACKAGE_CONFIG)
 include(\"\${CMAKE_CURRENT_LIST_DIR}/aws_cpp_helperTargets.cmake\")

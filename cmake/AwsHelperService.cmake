@@ -17,6 +17,26 @@
 # aws_helper_package_service(<name>) adds the target <name>-zip: a Lambda deployment zip.
 
 set(_AWS_HELPER_SERVICE_DIR ${CMAKE_CURRENT_LIST_DIR})
+# src/compat/glibc_compat.cpp, installed beside this file in the package.
+if(EXISTS "${CMAKE_CURRENT_LIST_DIR}/glibc_compat.cpp")
+  set(_AWS_HELPER_GLIBC_COMPAT "${CMAKE_CURRENT_LIST_DIR}/glibc_compat.cpp")
+else()
+  get_filename_component(_AWS_HELPER_GLIBC_COMPAT
+                         "${CMAKE_CURRENT_LIST_DIR}/../src/compat/glibc_compat.cpp" ABSOLUTE)
+endif()
+
+# aws_helper_lambda_executable(<target>): what makes an executable a deployable bootstrap.
+# - Optimised even when the project sets no build type (CMake then passes no -O flag at all).
+# - In the Lambda build (AWS_HELPER_DEPS=lambda), libstdc++ and libgcc linked statically, with
+#   the two glibc functions they need from glibc 2.35+ defined in the executable, so that the
+#   bootstrap needs nothing from the system but glibc 2.34 (provided.al2023).
+function(aws_helper_lambda_executable target)
+  target_compile_options(${target} PRIVATE $<$<STREQUAL:$<CONFIG>,>:-O2>)
+  if(AWS_HELPER_DEPS STREQUAL "lambda")
+    target_sources(${target} PRIVATE "${_AWS_HELPER_GLIBC_COMPAT}")
+    target_link_options(${target} PRIVATE -static-libstdc++ -static-libgcc)
+  endif()
+endfunction()
 
 # "generate-route" -> "GenerateRoute" (as the seed: each word capitalised, the rest lowercased).
 function(_aws_helper_pascal out text separator)
@@ -293,6 +313,7 @@ int main(int argc, char** argv) { return aws_helper::service_main(argc, argv, se
   add_executable(${name} ${generated} ${user_files} ${ARG_SOURCES})
   target_include_directories(${name} PRIVATE "${root}/src" "${root}/include")
   target_link_libraries(${name} PRIVATE aws_helper::aws_helper ${ARG_LINK_LIBRARIES})
+  aws_helper_lambda_executable(${name})
   set_target_properties(${name} PROPERTIES OUTPUT_NAME bootstrap
                                            RUNTIME_OUTPUT_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}/${name}")
 endfunction()
@@ -300,10 +321,14 @@ endfunction()
 # aws_helper_package_service(<name>): target <name>-zip builds <binary dir>/<name>.zip, a
 # provided.al2023 deployment package holding `bootstrap` and the shared libraries it needs
 # that Amazon Linux 2023 does not ship.
+# The zip is refused when a file in it needs a glibc newer than AWS_HELPER_GLIBC_MAX (2.34,
+# Amazon Linux 2023's).
+set(AWS_HELPER_GLIBC_MAX 2.34 CACHE STRING
+    "Newest glibc symbol version a deployment zip may need from the system (provided.al2023: 2.34)")
 function(aws_helper_package_service name)
   add_custom_target(${name}-zip
     COMMAND ${CMAKE_COMMAND} -DBOOTSTRAP=$<TARGET_FILE:${name}>
-            -DOUTPUT=${CMAKE_CURRENT_BINARY_DIR}/${name}.zip
+            -DOUTPUT=${CMAKE_CURRENT_BINARY_DIR}/${name}.zip -DGLIBC_MAX=${AWS_HELPER_GLIBC_MAX}
             -P ${_AWS_HELPER_SERVICE_DIR}/AwsHelperPackage.cmake
     DEPENDS ${name}
     COMMENT "Packaging ${name}.zip"

@@ -17,7 +17,7 @@ PYMONGO_SPEC="pymongo==4.6.1"
 
 # Debian packages the build and the tests need.
 DEBIAN_PACKAGES=(
-  cmake ninja-build g++ pkg-config ccache zip patchelf
+  cmake ninja-build g++ pkg-config ccache zip patchelf dpkg-dev
   libcurl4-openssl-dev nlohmann-json3-dev libfmt-dev libcli11-dev
   libmongoc-dev libbson-dev libpugixml-dev libssl-dev
   libgtest-dev libbenchmark-dev libcpp-httplib-dev
