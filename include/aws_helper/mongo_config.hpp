@@ -33,8 +33,11 @@ namespace aws_helper::mongo {
 // Adds the settings that suit Lambda unless the URI sets them: serverSelectionTimeoutMS=5000
 // (a dead cluster fails an invocation in seconds, not the driver's 30), connectTimeoutMS=5000,
 // maxIdleTimeMS=60000 (idle sockets closed after a minute, before a frozen sandbox's
-// connections go stale).
-[[nodiscard]] std::string with_lambda_defaults(std::string_view uri);
+// connections go stale). With TLS on (tls=true, ssl=true, or mongodb+srv:// without tls=false)
+// and `ca_file` given, also tlsCAFile=<ca_file> unless the URI names its own trust (tlsCAFile,
+// tlsInsecure, tlsAllowInvalidCertificates): OpenSSL's built-in default is Debian's
+// /usr/lib/ssl, which Amazon Linux does not have, so TLS to Atlas would fail there.
+[[nodiscard]] std::string with_lambda_defaults(std::string_view uri, std::string_view ca_file = {});
 
 // The main cluster's connection string from the environment; ConfigurationError naming the
 // three ways to configure when none is set.

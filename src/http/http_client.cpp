@@ -6,6 +6,8 @@
 
 #include <curl/curl.h>
 
+#include "core/ca_bundle.hpp"
+
 namespace aws_helper::http {
 
 namespace {
@@ -82,6 +84,11 @@ Client& Client::operator=(Client&&) noexcept = default;
 Response Client::send(const Request& request) {
   CURL* curl = impl_->handle;
   curl_easy_reset(curl);  // keeps the connection cache, clears per-request options
+  // The system's CA bundle, wherever this distribution keeps it (core/ca_bundle.hpp); curl
+  // keeps the parsed store cached on the handle across requests.
+  if (const auto& bundle = tls::system_ca_bundle(); !bundle.empty()) {
+    curl_easy_setopt(curl, CURLOPT_CAINFO, bundle.c_str());
+  }
 
   Response response;
   std::unique_ptr<curl_slist, SlistDeleter> header_list;

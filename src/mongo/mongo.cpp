@@ -9,6 +9,7 @@
 #include <aws_helper/mongo.hpp>
 #include <aws_helper/mongo_config.hpp>
 
+#include "core/ca_bundle.hpp"
 #include "mongo/bson_convert.hpp"
 
 namespace aws_helper {
@@ -45,7 +46,8 @@ struct Pool {
       mongoc_init();
       route_driver_logs();
     });
-    std::string with_defaults = mongo::with_lambda_defaults(connection_string);
+    std::string with_defaults =
+        mongo::with_lambda_defaults(connection_string, tls::system_ca_bundle());
     bson_error_t error;
     uri = mongoc_uri_new_with_error(with_defaults.c_str(), &error);
     if (uri == nullptr) {

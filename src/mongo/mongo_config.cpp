@@ -1,5 +1,8 @@
 #include <algorithm>
 #include <cctype>
+#include <iterator>
+#include <optional>
+#include <vector>
 
 #include <aws_helper/env.hpp>
 #include <aws_helper/error.hpp>
@@ -23,6 +26,11 @@ std::pair<std::string, std::string> split_scheme(std::string_view uri) {
   if (pos == std::string_view::npos) return {"mongodb://", std::string(uri)};
   return {std::string(uri.substr(0, pos + 3)), std::string(uri.substr(pos + 3))};
 }
+
+// Options by which a connection string already says whom to trust; the system's CA bundle is
+// not added then.
+constexpr const char* kOwnTrust[] = {"tlsCAFile", "sslCertificateAuthorityFile", "tlsInsecure",
+                                     "tlsAllowInvalidCertificates", "sslAllowInvalidCertificates"};
 
 }  // namespace
 
@@ -74,19 +82,29 @@ std::string inject_credentials(std::string_view uri, std::string_view user,
   return scheme + percent_encode(user) + ":" + percent_encode(password) + "@" + rest;
 }
 
-std::string with_lambda_defaults(std::string_view uri) {
+std::string with_lambda_defaults(std::string_view uri, std::string_view ca_file) {
   std::string out(uri);
   auto query = out.find('?');
   std::string present = query == std::string::npos ? "" : lower(out.substr(query + 1));
-  auto has = [&](const std::string& key) {
+  auto value_of = [&](const std::string& key) -> std::optional<std::string> {
     std::string k = lower(key) + "=";
-    return present.rfind(k, 0) == 0 || present.find("&" + k) != std::string::npos;
+    auto at = present.rfind(k, 0) == 0 ? 0 : present.find("&" + k);
+    if (at == std::string::npos) return std::nullopt;
+    at = present.find('=', at) + 1;
+    return present.substr(at, present.find('&', at) - at);
   };
+  auto has = [&](const std::string& key) { return value_of(key).has_value(); };
+  std::vector<std::pair<std::string, std::string>> defaults = {
+      {"serverSelectionTimeoutMS", "5000"}, {"connectTimeoutMS", "5000"}, {"maxIdleTimeMS", "60000"}};
+  // TLS is on with tls=true / ssl=true, and by default for mongodb+srv:// (Atlas).
+  auto tls = value_of("tls").value_or(value_of("ssl").value_or(""));
+  bool tls_on = tls == "true" || (tls.empty() && lower(split_scheme(out).first) == "mongodb+srv://");
+  if (!ca_file.empty() && tls_on &&
+      !std::any_of(std::begin(kOwnTrust), std::end(kOwnTrust), [&](const char* k) { return has(k); })) {
+    defaults.emplace_back("tlsCAFile", percent_encode(ca_file));
+  }
   std::string added;
-  for (const auto& [key, value] :
-       {std::pair<std::string, std::string>{"serverSelectionTimeoutMS", "5000"},
-        {"connectTimeoutMS", "5000"},
-        {"maxIdleTimeMS", "60000"}}) {
+  for (const auto& [key, value] : defaults) {
     if (has(key)) continue;
     if (!added.empty()) added += '&';
     added += key;

@@ -1,9 +1,16 @@
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 #include <gtest/gtest.h>
 
 #include <aws_helper/env.hpp>
 #include <aws_helper/error.hpp>
+
+#include "core/ca_bundle.hpp"
 
 namespace aws_helper {
 namespace {
@@ -27,6 +34,25 @@ TEST(EnvTest, RequireEnvNamesTheMissingVariable) {
   }
   setenv("AWS_HELPER_TEST_VAR", "v", 1);
   EXPECT_EQ(require_env("AWS_HELPER_TEST_VAR"), "v");
+}
+
+TEST(CaBundleTest, SslCertFileWinsThenTheFirstReadableCandidate) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("aws-helper-ca-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::string missing = (dir / "missing.crt").string();
+  const std::string present = (dir / "ca-bundle.crt").string();
+  std::ofstream(present) << "-----BEGIN CERTIFICATE-----\n";
+  EXPECT_EQ(tls::find_ca_bundle("", {missing, present}), present);
+  EXPECT_EQ(tls::find_ca_bundle("/from/SSL_CERT_FILE.pem", {missing, present}),
+            "/from/SSL_CERT_FILE.pem");
+  EXPECT_EQ(tls::find_ca_bundle("", {missing}), "");
+  fs::remove_all(dir);
+  // Amazon Linux 2023's bundle is among the places looked at, after Debian's.
+  const auto& candidates = tls::ca_bundle_candidates();
+  EXPECT_EQ(candidates.front(), "/etc/ssl/certs/ca-certificates.crt");
+  EXPECT_NE(std::find(candidates.begin(), candidates.end(), "/etc/pki/tls/certs/ca-bundle.crt"),
+            candidates.end());
 }
 
 }  // namespace

@@ -92,6 +92,31 @@ TEST_F(MongoConfigTest, LambdaDefaultsAreAddedUnlessSet) {
             "mongodb://h/?serverSelectionTimeoutMS=1&connectTimeoutMS=2&maxIdleTimeMS=3");
 }
 
+TEST_F(MongoConfigTest, CaBundleIsNamedForTlsConnectionsThatNameNoTrustOfTheirOwn) {
+  const std::string defaults = "serverSelectionTimeoutMS=5000&connectTimeoutMS=5000&maxIdleTimeMS=60000";
+  const std::string ca = "/etc/pki/tls/certs/ca-bundle.crt";
+  const std::string encoded = "tlsCAFile=%2Fetc%2Fpki%2Ftls%2Fcerts%2Fca-bundle.crt";
+  // Atlas: mongodb+srv:// means TLS unless tls=false.
+  EXPECT_EQ(with_lambda_defaults("mongodb+srv://c.example.net", ca),
+            "mongodb+srv://c.example.net/?" + defaults + "&" + encoded);
+  EXPECT_EQ(with_lambda_defaults("mongodb://h/?tls=true", ca),
+            "mongodb://h/?tls=true&" + defaults + "&" + encoded);
+  EXPECT_EQ(with_lambda_defaults("mongodb://h/?SSL=TRUE", ca),
+            "mongodb://h/?SSL=TRUE&" + defaults + "&" + encoded);
+  // No TLS, TLS switched off, or a trust setting of the URI's own: nothing added.
+  EXPECT_EQ(with_lambda_defaults("mongodb://h", ca), "mongodb://h/?" + defaults);
+  EXPECT_EQ(with_lambda_defaults("mongodb+srv://c.example.net/?tls=false", ca),
+            "mongodb+srv://c.example.net/?tls=false&" + defaults);
+  for (const char* own : {"tlsCAFile=%2Fmine.pem", "tlsInsecure=true",
+                          "tlsAllowInvalidCertificates=true"}) {
+    EXPECT_EQ(with_lambda_defaults(std::string("mongodb://h/?tls=true&") + own, ca),
+              std::string("mongodb://h/?tls=true&") + own + "&" + defaults)
+        << own;
+  }
+  // No bundle found on the machine: the TLS library's default applies.
+  EXPECT_EQ(with_lambda_defaults("mongodb://h/?tls=true", ""), "mongodb://h/?tls=true&" + defaults);
+}
+
 TEST_F(MongoConfigTest, ExternalClustersWithInjectedCredentials) {
   setenv(
       "EXTERNAL_MONGODB_CONNECTIONS",

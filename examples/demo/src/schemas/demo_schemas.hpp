@@ -84,3 +84,25 @@ struct TaxSearchRequest {
     f.required("towns", &TaxSearchRequest::towns).min_length(1).max_length(10);
   }
 };
+
+// lambda:quote-shipping and GET /shippings/quote: a price from weight and distance.
+struct QuoteRequest {
+  double weight_kg = 1.0;
+  double distance_km = 0.0;
+  std::string service = "standard";
+  static void describe(aws_helper::Fields<QuoteRequest>& f) {
+    f.required("weight_kg", &QuoteRequest::weight_kg).minimum(0.001).maximum(1000);
+    f.required("distance_km", &QuoteRequest::distance_km).minimum(0).maximum(20000);
+    f.optional("service", &QuoteRequest::service).one_of({"standard", "express"});
+  }
+};
+
+// The demo's tariff: a base fee, a rate per kg and per km, express costs half again. Pure
+// computation, no I/O: the no-I/O handler of bench/vs_python (the same in Python there).
+inline aws_helper::Json quote_shipping(const QuoteRequest& request) {
+  double price = 4.5 + 1.2 * request.weight_kg + 0.05 * request.distance_km;
+  if (request.service == "express") price *= 1.5;
+  return {{"service", request.service},
+          {"price", static_cast<double>(static_cast<long long>(price * 100 + 0.5)) / 100},
+          {"currency", "USD"}};
+}
