@@ -85,7 +85,7 @@ struct TaxSearchRequest {
   }
 };
 
-// lambda:quote-shipping and GET /shippings/quote: a price from weight and distance.
+// lambda:quote-shipping and GET /shipping-quotes: a price from weight and distance.
 struct QuoteRequest {
   double weight_kg = 1.0;
   double distance_km = 0.0;
