@@ -78,9 +78,11 @@ const aws_helper::ApiEntry kApis[] = {
      &make<ParcelsListAPI>},
 };
 
+// An HTTP API event as API Gateway sends it, with the routeKey of the route it matched.
 std::string v2_event(const std::string& method, const std::string& path, const std::string& query,
-                     const std::string& body) {
+                     const std::string& body, const std::string& route = "") {
   Json event = {{"version", "2.0"},
+                {"routeKey", route.empty() ? "$default" : method + " " + route},
                 {"rawPath", path},
                 {"rawQueryString", query},
                 {"headers",
@@ -157,11 +159,13 @@ int main(int argc, char** argv) {
 
   std::printf("In process (event text in, reply text out), 100000 runs each:\n");
   in_process("GET /parcels?limit=10 (10 docs)", handler,
-             v2_event("GET", "/parcels", "limit=10&tag=a&tag=b", ""));
-  in_process("POST /parcels with a schema", handler,
-             v2_event("POST", "/parcels", "",
-                      R"({"carrier_id":"acme","weight_kg":"2.5","pieces":3,"tags":["x"]})"));
-  in_process("GET /users/7/posts/9 (nested)", handler, v2_event("GET", "/users/7/posts/9", "", ""));
+             v2_event("GET", "/parcels", "limit=10&tag=a&tag=b", "", "/parcels"));
+  in_process(
+      "POST /parcels with a schema", handler,
+      v2_event("POST", "/parcels", "",
+               R"({"carrier_id":"acme","weight_kg":"2.5","pieces":3,"tags":["x"]})", "/parcels"));
+  in_process("GET /users/7/posts/9 (nested)", handler,
+             v2_event("GET", "/users/7/posts/9", "", "", "/users/{userId}/posts/{postId}"));
   in_process("GET /nope (404)", handler, v2_event("GET", "/nope", "", ""));
 
   static const aws_helper::ServiceDefinition service{"bench", {}, kApis};

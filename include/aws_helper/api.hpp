@@ -30,6 +30,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <aws_helper/auth.hpp>
@@ -186,11 +187,22 @@ class Router {
     std::vector<std::string> allowed;  // methods the path answers, for Allow
   };
   [[nodiscard]] Match route(std::string_view method, std::string_view path) const;
+  // The route API Gateway already matched: `route_template` is the event's resource
+  // ("/users/{id}") or routeKey path ("/users/{userId}"; parameter names may differ from ours).
+  // A hash lookup instead of the walk; nullopt when the template is not one of ours (a
+  // greedy {proxy+}, $default, another method), the path does not fit it, or a parameter's
+  // value is a literal folder there (literal folders win, as in route()) — route() decides then.
+  [[nodiscard]] std::optional<Match> route_template(std::string_view method,
+                                                    std::string_view route_template,
+                                                    std::string_view path) const;
   [[nodiscard]] std::vector<RouteInfo> routes() const;
 
  private:
   struct Node;
+  struct Template;
+  void index_templates();
   std::unique_ptr<Node> root_;
+  std::unique_ptr<std::unordered_map<std::string, Template>> templates_;
 };
 
 // "categories" -> "category", "addresses" -> "address", "land-records" -> "land_record".
@@ -198,16 +210,24 @@ class Router {
 
 // Runs one API request event end to end (routing, CORS, auth, state, schema, validate,
 // process, errors) and returns the Lambda reply in the event's shape.
+//
+// The settings (AUTHORIZATION, CORS_*, API_BASE_PATHS) are read once, when the dispatcher is
+// made (the first request of a container); a change to them is a new deployment anyway.
 class ApiDispatcher {
  public:
   explicit ApiDispatcher(std::span<const ApiEntry> apis);
+  ~ApiDispatcher();
+  ApiDispatcher(ApiDispatcher&&) noexcept;
+  ApiDispatcher& operator=(ApiDispatcher&&) noexcept;
   [[nodiscard]] Json handle(const Json& event, const runtime::InvocationContext& context) const;
   [[nodiscard]] HttpResponse handle(HttpRequest request,
                                     const runtime::InvocationContext& context) const;
   [[nodiscard]] const Router& router() const noexcept { return router_; }
 
  private:
+  struct Settings;
   Router router_;
+  std::unique_ptr<const Settings> settings_;
 };
 
 }  // namespace aws_helper

@@ -55,6 +55,8 @@ namespace aws_helper {
 // canonical text, $numberLong/$numberDouble numbers; the other wrappers keep their Extended
 // JSON form. Keys are unchanged.
 [[nodiscard]] Json serialize_mongo_types(const Json& value);
+// The same, converting `value` in place (no copy of the tree): for a reply about to be sent.
+[[nodiscard]] Json serialize_mongo_types(Json&& value);
 // dump_json(serialize_mongo_types(value)).
 [[nodiscard]] std::string mongo_json_dumps(const Json& value);
 

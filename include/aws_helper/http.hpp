@@ -91,6 +91,9 @@ struct HttpRequest {
   // The routed path: stage and configured base-path prefixes removed, each segment
   // percent-decoded; always starts with '/'.
   std::string path = "/";
+  // The route API Gateway matched, when it says: REST `resource` ("/users/{id}"), HTTP API
+  // routeKey's path; empty for Function URLs, ALB and $default routes.
+  std::string route_template;
   Headers headers;
   QueryParameters query;
   std::string body;  // the bytes (isBase64Encoded bodies decoded)
@@ -118,7 +121,8 @@ struct HttpResponse {
 
 // The Lambda reply for `request`'s origin: {statusCode, headers | multiValueHeaders, body,
 // isBase64Encoded} (+ statusDescription for ALB, cookies for HTTP API v2 / Function URL).
-[[nodiscard]] Json format_http_reply(const HttpRequest& request, const HttpResponse& response);
+// The response is taken by value: its body moves into the reply instead of being copied.
+[[nodiscard]] Json format_http_reply(const HttpRequest& request, HttpResponse response);
 
 // "Not Found" for 404, ... ("Unknown" when unknown).
 [[nodiscard]] std::string_view reason_phrase(int status) noexcept;

@@ -236,30 +236,39 @@ HttpResponse error_response(const std::exception_ptr& failure, const std::string
 
 }  // namespace
 
-ApiDispatcher::ApiDispatcher(std::span<const ApiEntry> apis) : router_(apis) {}
+struct ApiDispatcher::Settings {
+  Cors cors = Cors::from_env();
+  std::vector<std::string> base_paths = base_paths_from_env();
+  AuthMode auth_mode = auth_mode_from_env();
+};
+
+ApiDispatcher::ApiDispatcher(std::span<const ApiEntry> apis)
+    : router_(apis), settings_(std::make_unique<const Settings>()) {}
+ApiDispatcher::~ApiDispatcher() = default;
+ApiDispatcher::ApiDispatcher(ApiDispatcher&&) noexcept = default;
+ApiDispatcher& ApiDispatcher::operator=(ApiDispatcher&&) noexcept = default;
 
 Json ApiDispatcher::handle(const Json& event, const runtime::InvocationContext& context) const {
   HttpRequest request;
   try {
-    request = parse_http_event(event, base_paths_from_env());
+    request = parse_http_event(event, settings_->base_paths);
   } catch (const std::exception& error) {
     // Not an HTTP event (or a malformed one): answer in the REST shape, which every
     // integration understands.
     logger().warn("Refused an event that is not a valid HTTP request: {}", error.what());
     request.source = EventSource::rest_v1;
     HttpResponse response = json_response(400, error_body(400, error.what(), context.request_id));
-    return format_http_reply(request, response);
+    return format_http_reply(request, std::move(response));
   }
   HttpRequest copy_for_reply;
   copy_for_reply.source = request.source;
   copy_for_reply.multi_value_headers = request.multi_value_headers;
-  HttpResponse response = handle(std::move(request), context);
-  return format_http_reply(copy_for_reply, response);
+  return format_http_reply(copy_for_reply, handle(std::move(request), context));
 }
 
 HttpResponse ApiDispatcher::handle(HttpRequest request,
                                    const runtime::InvocationContext& context) const {
-  const Cors cors = Cors::from_env();
+  const Cors& cors = settings_->cors;
   const std::string request_id =
       context.request_id.empty() ? request.request_id : context.request_id;
   const bool head = request.method == "HEAD";
@@ -269,7 +278,16 @@ HttpResponse ApiDispatcher::handle(HttpRequest request,
   const HttpRequest* current = &request;  // moves into the API once there is one
   SessionScope scope{Session{}};
   try {
-    auto match = router_.route(request.method, request.path);
+    // The route API Gateway matched, when it names one of ours; else the walk of the tree.
+    auto match = [&] {
+      if (!request.route_template.empty()) {
+        if (auto known =
+                router_.route_template(request.method, request.route_template, request.path)) {
+          return std::move(*known);
+        }
+      }
+      return router_.route(request.method, request.path);
+    }();
     if (request.method == "OPTIONS") {
       if (!match.path_known) {
         throw NotFoundError("No route for OPTIONS " + request.path);
@@ -306,7 +324,7 @@ HttpResponse ApiDispatcher::handle(HttpRequest request,
     api->request_ = std::move(request);
     current = &api->request_;
 
-    AuthMode mode = api->authorization().value_or(auth_mode_from_env());
+    AuthMode mode = api->authorization().value_or(settings_->auth_mode);
     if (requires_user(mode)) {
       std::string token =
           TokenValidator::token_from_header(api->request_.headers.get("authorization"));
@@ -332,7 +350,7 @@ HttpResponse ApiDispatcher::handle(HttpRequest request,
       response.base64 = !is_textual(api->response_headers_.get_or("content-type", ""));
     } else {
       response.headers.set("Content-Type", "application/json");
-      response.body = dump_json(serialize_mongo_types(api->body_));
+      response.body = dump_json(serialize_mongo_types(std::move(api->body_)));
     }
     cors.apply(api->request_, response.headers, false);
     // Headers the handler set win over the defaults (Content-Type, CORS).

@@ -265,6 +265,13 @@ HttpRequest parse_http_event(const Json& event, const std::vector<std::string>& 
       raw_path = string_member(event, "rawPath", "rawPath");
       if (raw_path.empty() && http != nullptr)
         raw_path = string_member(*http, "path", "requestContext.http.path");
+      // "GET /users/{id}" (or "$default", "ANY /{proxy+}"): the path part is the template.
+      // Only a hint: anything but a string is ignored, and routing falls back to the path.
+      if (const Json* key = member(event, "routeKey"); key && key->is_string()) {
+        const auto& text = key->get_ref<const std::string&>();
+        if (auto space = text.find(' '); space != std::string::npos)
+          request.route_template = text.substr(space + 1);
+      }
       request.source_ip =
           http != nullptr ? string_member(*http, "sourceIp", "requestContext.http.sourceIp") : "";
       read_single(request.headers, object_member(event, "headers", "headers"), "headers", false);
@@ -294,6 +301,8 @@ HttpRequest parse_http_event(const Json& event, const std::vector<std::string>& 
       raw_path = string_member(event, "path", "path");
       decode_path = alb;  // API Gateway REST gives `path` decoded already
       if (!alb) {
+        if (const Json* resource = member(event, "resource"); resource && resource->is_string())
+          request.route_template = resource->get<std::string>();
         const Json* identity = object_member(ctx, "identity", "requestContext.identity");
         if (identity != nullptr)
           request.source_ip =
@@ -354,7 +363,7 @@ HttpRequest parse_http_event(const Json& event, const std::vector<std::string>& 
   return request;
 }
 
-Json format_http_reply(const HttpRequest& request, const HttpResponse& response) {
+Json format_http_reply(const HttpRequest& request, HttpResponse response) {
   Json reply = Json::object();
   reply["statusCode"] = response.status;
   bool v2 = request.source == EventSource::http_v2 || request.source == EventSource::function_url;
@@ -362,34 +371,45 @@ Json format_http_reply(const HttpRequest& request, const HttpResponse& response)
     reply["statusDescription"] =
         std::to_string(response.status) + " " + std::string(reason_phrase(response.status));
   }
-  Json single = Json::object();
-  Json multi = Json::object();
-  Json cookies = Json::array();
-  for (const auto& [name, value] : response.headers) {
-    if (v2 && detail::iequals(name, "set-cookie")) {
-      cookies.push_back(value);
-      continue;
-    }
-    if (!multi.contains(name)) multi[name] = Json::array();
-    multi[name].push_back(value);
-    if (v2 && single.contains(name)) {
-      single[name] = single[name].get<std::string>() + ", " + value;  // RFC 9110 list syntax
-    } else {
-      single[name] = value;
+  // HTTP API and Function URLs take Set-Cookie as `cookies`, never as a header.
+  const auto& all = response.headers;
+  auto is_cookie = [&](const std::string& name) {
+    return v2 && detail::iequals(name, "set-cookie");
+  };
+  bool repeated = false;
+  for (auto it = all.begin(); it != all.end() && !repeated; ++it) {
+    if (is_cookie(it->first)) continue;
+    for (auto other = all.begin(); other != it; ++other) {
+      if (other->first == it->first) {
+        repeated = true;
+        break;
+      }
     }
   }
-  bool repeated =
-      std::any_of(multi.begin(), multi.end(), [](const Json& v) { return v.size() > 1; });
   bool use_multi = request.source == EventSource::alb
                        ? request.multi_value_headers
                        : (request.source == EventSource::rest_v1 && repeated);
-  if (use_multi) {
-    reply["multiValueHeaders"] = multi;
-  } else {
-    reply["headers"] = single;
+  // Only the map this reply uses is built; names are kept as the handler wrote them.
+  Json headers = Json::object();
+  Json cookies = Json::array();
+  for (const auto& [name, value] : all) {
+    if (is_cookie(name)) {
+      cookies.push_back(value);
+    } else if (use_multi) {
+      auto& values = headers[name];
+      if (values.is_null()) values = Json::array();
+      values.push_back(value);
+    } else if (auto existing = headers.find(name); existing == headers.end()) {
+      headers[name] = value;
+    } else if (v2) {
+      *existing = existing->get<std::string>() + ", " + value;  // RFC 9110 list syntax
+    } else {
+      *existing = value;  // REST and ALB single-value headers: the last one wins
+    }
   }
-  if (v2 && !cookies.empty()) reply["cookies"] = cookies;
-  reply["body"] = response.base64 ? base64_encode(response.body) : response.body;
+  reply[use_multi ? "multiValueHeaders" : "headers"] = std::move(headers);
+  if (v2 && !cookies.empty()) reply["cookies"] = std::move(cookies);
+  reply["body"] = response.base64 ? base64_encode(response.body) : std::move(response.body);
   reply["isBase64Encoded"] = response.base64;
   return reply;
 }

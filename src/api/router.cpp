@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <array>
+#include <unordered_map>
 
 #include <aws_helper/api.hpp>
 
@@ -98,6 +99,92 @@ Router::Router(std::span<const ApiEntry> apis) : root_(std::make_unique<Node>())
                                std::string(it->second->source) + " both claim one route");
     }
   }
+  index_templates();
+}
+
+// A route as API Gateway names it, precomputed: its literal segments, and for each parameter
+// segment the name (and alias) route() would give it and the node whose literal folders win.
+struct Router::Template {
+  struct Parameter {
+    std::size_t segment;
+    std::string name;
+    std::string alias;
+    const Node* owner;
+  };
+  const ApiEntry* entry = nullptr;
+  std::vector<std::string> literals;  // "" where a parameter goes
+  std::vector<Parameter> parameters;
+};
+
+namespace {
+
+// "GET" + "/users/{userId}/posts" -> "GET /users/{}/posts"; empty when the template holds a
+// greedy parameter ({proxy+}) or is not a path at all ($default).
+std::string template_key(std::string_view method, std::string_view route_template) {
+  if (method == "HEAD") method = "GET";  // HEAD runs the GET route
+  if (route_template.empty() || route_template.front() != '/') return {};
+  std::string key(method);
+  key += ' ';
+  for (auto segment : split(route_template)) {
+    key += '/';
+    if (segment.size() >= 2 && segment.front() == '{' && segment.back() == '}') {
+      if (segment.find('+') != std::string_view::npos) return {};
+      key += "{}";
+    } else {
+      key += segment;
+    }
+  }
+  if (key.back() == ' ') key += '/';
+  return key;
+}
+
+}  // namespace
+
+void Router::index_templates() {
+  templates_ = std::make_unique<std::unordered_map<std::string, Template>>();
+  for (const auto& route : routes()) {
+    Template entry;
+    entry.entry = route.entry;
+    const Node* node = root_.get();
+    auto segments = split(route.pattern);
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+      auto segment = segments[i];
+      if (segment.front() == '{') {
+        bool innermost = i + 1 == segments.size();
+        std::string alias = innermost && node->param_name != "id" ? "id" : "";
+        entry.parameters.push_back({i, node->param_name, std::move(alias), node});
+        entry.literals.emplace_back();
+      } else {
+        node = node->children.find(segment)->second.get();
+        entry.literals.emplace_back(segment);
+      }
+    }
+    templates_->emplace(template_key(route.method, route.pattern), std::move(entry));
+  }
+}
+
+std::optional<Router::Match> Router::route_template(std::string_view method,
+                                                    std::string_view route_template,
+                                                    std::string_view path) const {
+  std::string key = template_key(method, route_template);
+  if (key.empty()) return std::nullopt;
+  auto found = templates_->find(key);
+  if (found == templates_->end()) return std::nullopt;
+  const Template& entry = found->second;
+  auto segments = split(path);
+  if (segments.size() != entry.literals.size()) return std::nullopt;
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    if (!entry.literals[i].empty() && entry.literals[i] != segments[i]) return std::nullopt;
+  }
+  Match match;
+  match.entry = entry.entry;
+  match.path_known = true;
+  for (const auto& parameter : entry.parameters) {
+    std::string_view value = segments[parameter.segment];
+    if (parameter.owner->children.contains(value)) return std::nullopt;  // a literal folder
+    match.parameters.add(parameter.name, parameter.alias, std::string(value));
+  }
+  return match;
 }
 
 Router::~Router() = default;

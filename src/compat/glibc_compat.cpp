@@ -11,14 +11,14 @@
 // bootstrap is linked, so it asks the system's glibc for nothing newer than 2.34. The package
 // step checks that (cmake/AwsHelperPackage.cmake), and the tests run every bootstrap with these
 // definitions in place.
-#include <dlfcn.h>
-#include <link.h>
-#include <sys/random.h>
-
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+
+#include <dlfcn.h>
+#include <link.h>
+#include <sys/random.h>
 
 namespace {
 
@@ -49,14 +49,16 @@ int visit(dl_phdr_info* info, std::size_t /*size*/, void* data) {
     }
   }
   if (!inside) return 0;
+  // ELF program headers give addresses as integers; the result wants pointers.
+  // NOLINTBEGIN(performance-no-int-to-ptr)
   dl_find_object* result = search->result;
   result->dlfo_flags = 0;
   result->dlfo_map_start = reinterpret_cast<void*>(low);
   result->dlfo_map_end = reinterpret_cast<void*>(high);
   result->dlfo_link_map = nullptr;  // not read by libgcc; glibc's link maps are not public
   result->dlfo_eh_frame =
-      eh_frame == nullptr ? nullptr
-                          : reinterpret_cast<void*>(info->dlpi_addr + eh_frame->p_vaddr);
+      eh_frame == nullptr ? nullptr : reinterpret_cast<void*>(info->dlpi_addr + eh_frame->p_vaddr);
+  // NOLINTEND(performance-no-int-to-ptr)
   search->found = true;
   return 1;
 }
@@ -92,7 +94,9 @@ AWS_HELPER_COMPAT std::uint32_t arc4random() noexcept {
   return value;
 }
 
-AWS_HELPER_COMPAT void arc4random_buf(void* buffer, std::size_t size) noexcept { fill_random(buffer, size); }
+AWS_HELPER_COMPAT void arc4random_buf(void* buffer, std::size_t size) noexcept {
+  fill_random(buffer, size);
+}
 
 // A uniform value below `bound` without modulo bias: draws that fall in the incomplete last
 // span of 2^32 are redrawn.

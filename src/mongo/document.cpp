@@ -129,53 +129,95 @@ Json uuid(std::string_view text) {
   return binary(mongo::parse_uuid(text), 4);
 }
 
-Json serialize_mongo_types(const Json& value) {
-  if (value.is_array()) {
-    Json out = Json::array();
-    for (const auto& item : value) out.push_back(serialize_mongo_types(item));
-    return out;
+namespace {
+
+// An Extended JSON wrapper replaced by its plain JSON. True when `value` was one (converted, or
+// kept as it is when its content cannot be converted); false for any other value.
+bool convert_wrapper(Json& value) {
+  if (const Json* hex = wrapped(value, "$oid"); hex && hex->is_string()) {
+    Json text = *hex;
+    value = std::move(text);
+    return true;
   }
-  if (!value.is_object()) return value;
-  if (const Json* hex = wrapped(value, "$oid"); hex && hex->is_string()) return *hex;
   if (wrapped(value, "$date") != nullptr) {
     // Straight from the wrapper's milliseconds: dates beyond system_clock's range still print.
     try {
-      return mongo::format_iso_date(date_millis(value));
-    } catch (const ValueError&) {
-      return value;
+      value = mongo::format_iso_date(date_millis(value));
+    } catch (const ValueError&) {  // kept as the wrapper
     }
+    return true;
   }
   if (const Json* text = wrapped(value, "$numberDecimal"); text && text->is_string()) {
     const auto& s = text->get_ref<const std::string&>();
     double number = 0;
     auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), number);
-    if (ec == std::errc() && ptr == s.data() + s.size() && std::isfinite(number)) return number;
-    return s;  // NaN, Infinity: JSON has no number for them
+    if (ec == std::errc() && ptr == s.data() + s.size() && std::isfinite(number)) {
+      value = number;
+    } else {
+      Json keep = s;  // NaN, Infinity: JSON has no number for them
+      value = std::move(keep);
+    }
+    return true;
   }
   if (const Json* text = wrapped(value, "$numberLong"); text && text->is_string()) {
     const auto& s = text->get_ref<const std::string&>();
     std::int64_t number = 0;
     auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), number);
-    if (ec == std::errc() && ptr == s.data() + s.size()) return number;
-    return s;
+    if (ec == std::errc() && ptr == s.data() + s.size()) {
+      value = number;
+    } else {
+      Json keep = s;
+      value = std::move(keep);
+    }
+    return true;
   }
-  if (const Json* text = wrapped(value, "$numberDouble"); text && text->is_string()) return *text;
-  if (const Json* text = wrapped(value, "$uuid"); text && text->is_string()) return *text;
+  for (const char* key : {"$numberDouble", "$uuid"}) {
+    if (const Json* text = wrapped(value, key); text && text->is_string()) {
+      Json keep = *text;
+      value = std::move(keep);
+      return true;
+    }
+  }
   if (const Json* body = wrapped(value, "$binary");
       body && body->is_object() && body->contains("base64") && (*body)["base64"].is_string()) {
-    const auto& encoded = (*body)["base64"].get_ref<const std::string&>();
+    std::string encoded = (*body)["base64"].get<std::string>();
     if (body->value("subType", std::string()) == "04") {
       try {
         std::string bytes = base64_decode(encoded);
-        if (bytes.size() == 16) return uuid_text(bytes);
+        if (bytes.size() == 16) {
+          value = uuid_text(bytes);
+          return true;
+        }
       } catch (const ValueError&) {  // fall through to the Base64 text
       }
     }
-    return encoded;
+    value = std::move(encoded);
+    return true;
   }
-  Json out = Json::object();
-  for (const auto& [key, member] : value.items()) out[key] = serialize_mongo_types(member);
-  return out;
+  return false;
+}
+
+// In place: no copy of the tree and no per-key lookups (the keys do not change).
+void to_plain_json(Json& value) {
+  if (value.is_array()) {
+    for (auto& item : value) to_plain_json(item);
+  } else if (value.is_object()) {
+    if (value.size() == 1 && value.begin().key().starts_with('$') && convert_wrapper(value)) return;
+    for (auto& member : value) to_plain_json(member);
+  }
+}
+
+}  // namespace
+
+Json serialize_mongo_types(const Json& value) {
+  Json copy = value;
+  to_plain_json(copy);
+  return copy;
+}
+
+Json serialize_mongo_types(Json&& value) {
+  to_plain_json(value);
+  return std::move(value);
 }
 
 std::string mongo_json_dumps(const Json& value) {

@@ -440,6 +440,7 @@ TEST_F(DispatchTest, PreflightHeadAndCorsConfiguration) {
   EXPECT_EQ(head["body"], "");
 
   setenv("CORS_ALLOW_ORIGINS", "https://app.example.com, https://admin.example.com", 1);
+  dispatcher_ = ApiDispatcher{kDispatch};  // settings are read when the dispatcher is made
   Json allowed =
       call(v2("GET", "/echo", "", std::nullopt, {{"origin", "https://admin.example.com"}}));
   EXPECT_EQ(allowed["headers"]["Access-Control-Allow-Origin"], "https://admin.example.com");
@@ -451,6 +452,7 @@ TEST_F(DispatchTest, PreflightHeadAndCorsConfiguration) {
 
 TEST_F(DispatchTest, RestEventsAnswerInTheirShapeAndBasePathsAreStripped) {
   setenv("API_BASE_PATHS", "/deliveries", 1);
+  dispatcher_ = ApiDispatcher{kDispatch};
   Json event = {{"httpMethod", "GET"},
                 {"path", "/deliveries/echo"},
                 {"multiValueHeaders", {{"Origin", {"x"}}}},
@@ -462,6 +464,69 @@ TEST_F(DispatchTest, RestEventsAnswerInTheirShapeAndBasePathsAreStripped) {
   unsetenv("API_BASE_PATHS");
 }
 
+TEST_F(DispatchTest, SettingsAreReadOnceWhenTheDispatcherIsMade) {
+  ApiDispatcher before{kDispatch};
+  setenv("AUTHORIZATION", "state", 1);
+  setenv("CORS_ALLOW_ORIGINS", "https://app.example.com", 1);
+  runtime::InvocationContext context;
+  Json reply = before.handle(v2("GET", "/echo"), context);
+  EXPECT_EQ(reply["statusCode"], 200) << "AUTHORIZATION set after the dispatcher was made";
+  EXPECT_EQ(reply["headers"]["Access-Control-Allow-Origin"], "*");
+  ApiDispatcher after{kDispatch};
+  EXPECT_EQ(after.handle(v2("GET", "/echo"), context)["statusCode"], 400);
+  unsetenv("AUTHORIZATION");
+  unsetenv("CORS_ALLOW_ORIGINS");
+}
+
+TEST_F(DispatchTest, RoutesByApiGatewaysTemplateWithTheSameParametersAsThePath) {
+  // REST: `resource`; HTTP API: routeKey. API Gateway's parameter names need not be ours.
+  Json rest = {{"httpMethod", "GET"},
+               {"path", "/echo/7"},
+               {"resource", "/echo/{echoId}"},
+               {"requestContext", {{"stage", "prod"}}}};
+  Json body = body_of(call(rest));
+  EXPECT_EQ(body["params"]["id"], "7");
+  EXPECT_EQ(body["endpoint"], "echo/7");
+  Json v2_event = v2("POST", "/echo");
+  v2_event["routeKey"] = "POST /echo";
+  EXPECT_EQ(call(v2_event)["statusCode"], 200);
+  // A template that is not ours ({proxy+}, $default, another layout) routes by the path.
+  for (const char* other : {"/{proxy+}", "$default", "/elsewhere/{id}"}) {
+    rest["resource"] = other;
+    EXPECT_EQ(body_of(call(rest))["params"]["id"], "7") << other;
+  }
+  rest["resource"] = 42;  // not a string: ignored
+  EXPECT_EQ(call(rest)["statusCode"], 200);
+}
+
+TEST(RouterTest, TemplateLookupMatchesTheWalkAndLetsLiteralFoldersWin) {
+  static const ApiEntry entries[] = {
+      {"users", "get", "UsersGetAPI", "src/api/users/get.cpp", nullptr},
+      {"users/posts", "list", "UsersPostsListAPI", "src/api/users/posts/list.cpp", nullptr},
+      {"users/posts", "get", "UsersPostsGetAPI", "src/api/users/posts/get.cpp", nullptr},
+      {"users/me", "list", "UsersMeListAPI", "src/api/users/me/list.cpp", nullptr},
+  };
+  Router router(entries);
+  auto hit = router.route_template("GET", "/users/{userId}/posts/{postId}", "/users/7/posts/9");
+  ASSERT_TRUE(hit.has_value());
+  auto walked = router.route("GET", "/users/7/posts/9");
+  EXPECT_EQ(hit->entry, walked.entry);
+  EXPECT_EQ(hit->parameters.at("user_id"), "7");
+  EXPECT_EQ(hit->parameters.at("post_id"), "9");
+  EXPECT_EQ(hit->parameters.at("id"), "9");
+  EXPECT_EQ(hit->parameters.list(), walked.parameters.list());
+  EXPECT_EQ(hit->parameters.named(), walked.parameters.named());
+  EXPECT_EQ(router.route_template("HEAD", "/users/{id}", "/users/7")->entry->class_name,
+            "UsersGetAPI");
+  // The path must fit the template, and a literal folder is never taken as a parameter:
+  // /users/me is UsersMeListAPI, not UsersGetAPI with id "me".
+  EXPECT_FALSE(router.route_template("GET", "/users/{id}", "/users/7/posts").has_value());
+  EXPECT_FALSE(router.route_template("GET", "/users/{id}", "/users/me").has_value());
+  EXPECT_EQ(router.route("GET", "/users/me").entry->class_name, "UsersMeListAPI");
+  EXPECT_FALSE(router.route_template("DELETE", "/users/{id}", "/users/7").has_value());
+  EXPECT_FALSE(router.route_template("GET", "/{proxy+}", "/users/7").has_value());
+}
+
 TEST_F(DispatchTest, NonHttpEventsAreA400) {
   Json reply = call({{"Records", Json::array()}});
   EXPECT_EQ(reply["statusCode"], 400);
@@ -471,10 +536,12 @@ TEST_F(DispatchTest, NonHttpEventsAreA400) {
 
 TEST_F(DispatchTest, StateModeNeedsTheHeader) {
   setenv("AUTHORIZATION", "state", 1);
+  dispatcher_ = ApiDispatcher{kDispatch};
   Json reply = call(v2("GET", "/echo"));
   EXPECT_EQ(reply["statusCode"], 400);
   EXPECT_EQ(body_of(reply)["message"], "Header 'constitution-state' is required");
   setenv("AUTHORIZATION", "user", 1);
+  dispatcher_ = ApiDispatcher{kDispatch};
   reply = call(v2("GET", "/echo"));
   EXPECT_EQ(reply["statusCode"], 401);
   EXPECT_EQ(body_of(reply)["message"], "Authorization header is required");
