@@ -19,7 +19,7 @@ install(EXPORT aws_cpp_helperTargets NAMESPACE aws_helper:: DESTINATION ${config
 if(AWS_HELPER_DEPS STREQUAL "lambda")
   set(deps_dir ${CMAKE_INSTALL_LIBDIR}/aws_cpp_helper/deps)
   install(DIRECTORY ${AWS_HELPER_DEPS_PREFIX}/lib/ DESTINATION ${deps_dir}/lib
-          FILES_MATCHING PATTERN "*.a")
+          FILES_MATCHING PATTERN "*.a" PATTERN "cmake" EXCLUDE PATTERN "pkgconfig" EXCLUDE)
   install(DIRECTORY ${AWS_HELPER_DEPS_PREFIX}/include/ DESTINATION ${deps_dir}/include)
   install(DIRECTORY ${AWS_HELPER_DEPS_PREFIX}/share/ DESTINATION ${deps_dir}/share)
   set(AWS_HELPER_PACKAGE_DEPS_PREFIX "\${PACKAGE_PREFIX_DIR}/${deps_dir}")
