@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -6,6 +7,7 @@
 #include <mutex>
 #include <random>
 #include <sstream>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -65,8 +67,22 @@ void stderr_sink(std::string_view line, void* /*user*/) {
   std::fputc('\n', stderr);
 }
 
+// `--repeat N`: the handler's warm time in this process, without the Runtime API's HTTP, to
+// stderr. The first invocation (the one that makes pools and connections) is shown apart.
+void report_timings(std::vector<double> micros) {
+  double first = micros.front();
+  micros.erase(micros.begin());
+  std::sort(micros.begin(), micros.end());
+  auto at = [&](double q) {
+    return micros[static_cast<std::size_t>(q * double(micros.size() - 1))];
+  };
+  std::cerr << fmt::format(
+      "{} invocations: first {:.1f} us; then p50 {:.1f} us, p90 {:.1f} us, p99 {:.1f} us\n",
+      micros.size() + 1, first, at(0.5), at(0.9), at(0.99));
+}
+
 int invoke_locally(const ServiceDefinition& service, const std::string& name,
-                   const std::string& event_path) {
+                   const std::string& event_path, int repeat) {
   auto handler = find_handler(service, name);
   if (!handler) {
     std::cerr << unknown_handler_message(service, name) << "\n";
@@ -91,8 +107,17 @@ int invoke_locally(const ServiceDefinition& service, const std::string& name,
   request.context.function_arn =
       fmt::format("arn:aws:lambda:local:000000000000:function:{}", service.name);
   log::set_sink(stderr_sink, nullptr);
-  runtime::InvocationResult result = runtime::invoke_once(*handler, request);
+  runtime::InvocationResult result;
+  std::vector<double> micros;
+  for (int i = 0; i < std::max(repeat, 1); ++i) {
+    auto start = std::chrono::steady_clock::now();
+    result = runtime::invoke_once(*handler, request);
+    micros.push_back(
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
+            .count());
+  }
   log::set_sink(nullptr, nullptr);
+  if (repeat > 1) report_timings(std::move(micros));
   if (result.ok) {
     std::cout << result.payload << std::endl;
     return 0;
@@ -280,6 +305,11 @@ int service_main(int argc, char** argv, const ServiceDefinition& service) {
   auto* invoke = app.add_subcommand("invoke", "Run one handler once, locally, and print its reply");
   invoke->add_option("handler", invoke_name, "Handler, e.g. lambda:generate-route")->required();
   invoke->add_option("-e,--event", event_path, "Event file ('-' for stdin; default: {})");
+  int repeat = 1;
+  invoke
+      ->add_option("--repeat", repeat,
+                   "Run it N times in this process and print the warm timings to stderr")
+      ->check(CLI::Range(1, 10000000));
 
   std::string task_name;
   auto* task_cmd = app.add_subcommand("task", "Run a Fargate task once; exit code 0 or 1");
@@ -313,7 +343,7 @@ int service_main(int argc, char** argv, const ServiceDefinition& service) {
     return 0;
   }
   if (*serve_cmd) return serve_http(service, local);
-  if (*invoke) return invoke_locally(service, invoke_name, event_path);
+  if (*invoke) return invoke_locally(service, invoke_name, event_path, repeat);
   return serve(service, handler_name);
 }
 
