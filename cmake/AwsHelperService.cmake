@@ -27,11 +27,14 @@ endif()
 
 # aws_helper_lambda_executable(<target>): what makes an executable a deployable bootstrap.
 # - Optimised even when the project sets no build type (CMake then passes no -O flag at all).
+# - Linked with --gc-sections: code of the framework the service does not reach is dropped.
 # - In the Lambda build (AWS_HELPER_DEPS=lambda), libstdc++ and libgcc linked statically, with
 #   the two glibc functions they need from glibc 2.35+ defined in the executable, so that the
 #   bootstrap needs nothing from the system but glibc 2.34 (provided.al2023).
 function(aws_helper_lambda_executable target)
-  target_compile_options(${target} PRIVATE $<$<STREQUAL:$<CONFIG>,>:-O2>)
+  target_compile_options(${target} PRIVATE $<$<STREQUAL:$<CONFIG>,>:-O2>
+                                           -ffunction-sections -fdata-sections)
+  target_link_options(${target} PRIVATE -Wl,--gc-sections)
   if(AWS_HELPER_DEPS STREQUAL "lambda")
     target_sources(${target} PRIVATE "${_AWS_HELPER_GLIBC_COMPAT}")
     target_link_options(${target} PRIVATE -static-libstdc++ -static-libgcc)
