@@ -26,6 +26,7 @@ import time
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FLOOR = "echo, Debian's shared libcurl (floor)"
 
 
 def free_port():
@@ -144,13 +145,19 @@ def main():
     parser.add_argument("--build", default=os.path.join(ROOT, "build"))
     args = parser.parse_args()
     rie = os.environ.get("AWS_HELPER_RIE", os.path.join(ROOT, ".peers/bin/aws-lambda-rie"))
-    # No session: the Lambda answers with the framework's error envelope before touching
-    # MongoDB, so the figure is the runtime's and the framework's, not the database's.
-    event = json.dumps({"data": {"shipping_id": "65f1a2b3c4d5e6f7a8b9c0d1"}})
-    subjects = {
-        "echo (plain C++ floor)": (os.path.join(args.build, "bench/echo/bootstrap"), "echo"),
-        "demo lambda:generate-route": (os.path.join(args.build, "examples/demo/demo/bootstrap"),
-                                       "lambda:generate-route"),
+    # generate-route without a session: the framework's error envelope before any MongoDB work,
+    # so the figure is the runtime's and the framework's, not the database's. quote-shipping:
+    # a handler that succeeds with no I/O at all.
+    no_session = json.dumps({"data": {"shipping_id": "65f1a2b3c4d5e6f7a8b9c0d1"}})
+    quote = json.dumps({"data": {"weight_kg": 2.5, "distance_km": 120, "service": "express"}})
+    demo = os.path.join(args.build, "examples/demo/demo/bootstrap")
+    subjects = {  # name: (bootstrap, handler, event, what the reply must hold)
+        FLOOR: (os.path.join(args.build, "bench/echo/bootstrap"), "echo", quote, b"weight_kg"),
+        "echo, static libcurl/libstdc++": (os.path.join(args.build, "bench/echo-static/bootstrap"),
+                                           "echo", quote, b"weight_kg"),
+        "demo lambda:generate-route": (demo, "lambda:generate-route", no_session,
+                                       b"'session' with 'state' is required"),
+        "demo lambda:quote-shipping": (demo, "lambda:quote-shipping", quote, b'"price":20.25'),
     }
     cold = {name: [] for name in subjects}
     warm = {name: [] for name in subjects}
@@ -158,24 +165,23 @@ def main():
     api = RuntimeApi()
     threading.Thread(target=api.serve_forever, daemon=True).start()
     for _ in range(args.runs):
-        for name, (bootstrap, handler) in subjects.items():
+        for name, (bootstrap, handler, event, expected) in subjects.items():
             c, w, body = cold_start(rie, bootstrap, handler, event)
             d, direct_body = direct_cold_start(api, bootstrap, handler, event)
-            if name.startswith("demo") and not all(b"'session' with 'state' is required" in b
-                                                   for b in (body, direct_body)):
-                raise SystemExit(f"demo replied {body!r} / {direct_body!r}")
+            if not all(expected in b for b in (body, direct_body)):
+                raise SystemExit(f"{name} replied {body!r} / {direct_body!r}")
             cold[name].append(c)
             warm[name].append(w)
             direct[name].append(d)
     api.shutdown()
 
     def report(title, samples):
-        floor = statistics.median(samples["echo (plain C++ floor)"])
+        floor = statistics.median(samples[FLOOR])
         print(f"{title}, median of {args.runs} runs each:")
         for name in subjects:
             med = statistics.median(samples[name])
             p90 = statistics.quantiles(samples[name], n=10)[-1]
-            print(f"  {name:28s} {med:7.2f} ms  (p90 {p90:7.2f})  ratio to floor {med / floor:4.2f}")
+            print(f"  {name:34s} {med:7.2f} ms  (p90 {p90:7.2f})  ratio to floor {med / floor:4.2f}")
 
     report("direct: spawn to first reply, minimal Runtime API", direct)
     report("under the emulator: first invoke of a fresh emulator (cold start)", cold)
