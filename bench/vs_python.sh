@@ -3,6 +3,7 @@
 # the AWS Lambda Runtime Interface Emulator (bench/vs_python/README.md says what is measured).
 #
 #   bench/vs_python.sh [--cold-rounds 15] [--warm 300] [--json bench/vs_python/results.json]
+#                      [--inprocess 2000] [--inprocess-db 500] [--inprocess-batches 5]
 #                      [--only KEY,...] [--no-zip] [--keep-logs DIR]
 #
 # Does everything: a FerretDB with a fresh data folder, the demo's data seeded, the pinned venv
