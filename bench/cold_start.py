@@ -12,7 +12,7 @@
 The plain-C++ echo bootstrap is the floor in both. Runs alternate between bootstraps so machine
 noise hits both alike.
 
-  bench/cold_start.py [--runs 30] [--build build]
+  bench/cold_start.py [--runs 30] [--build build] [--compare other/bootstrap]
 """
 import argparse
 import http.server
@@ -143,6 +143,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--build", default=os.path.join(ROOT, "build"))
+    parser.add_argument("--compare", metavar="BOOTSTRAP",
+                        help="another build of the demo's bootstrap (e.g. an earlier commit's), "
+                             "measured in the same run")
     args = parser.parse_args()
     rie = os.environ.get("AWS_HELPER_RIE", os.path.join(ROOT, ".peers/bin/aws-lambda-rie"))
     # generate-route without a session: the framework's error envelope before any MongoDB work,
@@ -159,6 +162,10 @@ def main():
                                        b"'session' with 'state' is required"),
         "demo lambda:quote-shipping": (demo, "lambda:quote-shipping", quote, b'"price":20.25'),
     }
+    if args.compare:
+        for handler, event, expected in (("lambda:generate-route", no_session,
+                                          b"'session' with 'state' is required"),):
+            subjects[f"--compare {handler}"] = (args.compare, handler, event, expected)
     cold = {name: [] for name in subjects}
     warm = {name: [] for name in subjects}
     direct = {name: [] for name in subjects}
