@@ -94,13 +94,16 @@ std::string with_lambda_defaults(std::string_view uri, std::string_view ca_file)
     return present.substr(at, present.find('&', at) - at);
   };
   auto has = [&](const std::string& key) { return value_of(key).has_value(); };
-  std::vector<std::pair<std::string, std::string>> defaults = {
-      {"serverSelectionTimeoutMS", "5000"}, {"connectTimeoutMS", "5000"}, {"maxIdleTimeMS", "60000"}};
+  std::vector<std::pair<std::string, std::string>> defaults = {{"serverSelectionTimeoutMS", "5000"},
+                                                               {"connectTimeoutMS", "5000"},
+                                                               {"maxIdleTimeMS", "60000"}};
   // TLS is on with tls=true / ssl=true, and by default for mongodb+srv:// (Atlas).
   auto tls = value_of("tls").value_or(value_of("ssl").value_or(""));
-  bool tls_on = tls == "true" || (tls.empty() && lower(split_scheme(out).first) == "mongodb+srv://");
+  bool tls_on =
+      tls == "true" || (tls.empty() && lower(split_scheme(out).first) == "mongodb+srv://");
   if (!ca_file.empty() && tls_on &&
-      !std::any_of(std::begin(kOwnTrust), std::end(kOwnTrust), [&](const char* k) { return has(k); })) {
+      !std::any_of(std::begin(kOwnTrust), std::end(kOwnTrust),
+                   [&](const char* k) { return has(k); })) {
     defaults.emplace_back("tlsCAFile", percent_encode(ca_file));
   }
   std::string added;

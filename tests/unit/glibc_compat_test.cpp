@@ -1,15 +1,14 @@
 // src/compat/glibc_compat.cpp, linked into this test as into every Lambda-build bootstrap
 // (static libstdc++/libgcc), checked against glibc's own functions where the build machine's
 // glibc (2.36) has them.
-#include <dlfcn.h>
-#include <link.h>
-
 #include <cstdint>
 #include <set>
 #include <stdexcept>
 #include <string>
 
+#include <dlfcn.h>
 #include <gtest/gtest.h>
+#include <link.h>
 
 extern "C" {
 int _dl_find_object(void* address, dl_find_object* result) noexcept;  // NOLINT
@@ -31,8 +30,8 @@ TEST(GlibcCompatTest, FindsTheSameObjectAndUnwindTablesAsGlibc) {
   auto glibc = reinterpret_cast<FindObject>(dlsym(RTLD_DEFAULT, "_dl_find_object"));
   ASSERT_NE(glibc, nullptr) << "the build machine's glibc should be 2.35 or newer";
   ASSERT_NE(glibc, &_dl_find_object);
-  for (void* address : {reinterpret_cast<void*>(&thrower),      // this executable
-                        reinterpret_cast<void*>(&::dladdr),     // libc
+  for (void* address : {reinterpret_cast<void*>(&thrower),   // this executable
+                        reinterpret_cast<void*>(&::dladdr),  // libc
                         reinterpret_cast<void*>(&::snprintf)}) {
     dl_find_object ours{};
     dl_find_object theirs{};

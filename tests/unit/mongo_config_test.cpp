@@ -93,7 +93,8 @@ TEST_F(MongoConfigTest, LambdaDefaultsAreAddedUnlessSet) {
 }
 
 TEST_F(MongoConfigTest, CaBundleIsNamedForTlsConnectionsThatNameNoTrustOfTheirOwn) {
-  const std::string defaults = "serverSelectionTimeoutMS=5000&connectTimeoutMS=5000&maxIdleTimeMS=60000";
+  const std::string defaults =
+      "serverSelectionTimeoutMS=5000&connectTimeoutMS=5000&maxIdleTimeMS=60000";
   const std::string ca = "/etc/pki/tls/certs/ca-bundle.crt";
   const std::string encoded = "tlsCAFile=%2Fetc%2Fpki%2Ftls%2Fcerts%2Fca-bundle.crt";
   // Atlas: mongodb+srv:// means TLS unless tls=false.
@@ -107,8 +108,8 @@ TEST_F(MongoConfigTest, CaBundleIsNamedForTlsConnectionsThatNameNoTrustOfTheirOw
   EXPECT_EQ(with_lambda_defaults("mongodb://h", ca), "mongodb://h/?" + defaults);
   EXPECT_EQ(with_lambda_defaults("mongodb+srv://c.example.net/?tls=false", ca),
             "mongodb+srv://c.example.net/?tls=false&" + defaults);
-  for (const char* own : {"tlsCAFile=%2Fmine.pem", "tlsInsecure=true",
-                          "tlsAllowInvalidCertificates=true"}) {
+  for (const char* own :
+       {"tlsCAFile=%2Fmine.pem", "tlsInsecure=true", "tlsAllowInvalidCertificates=true"}) {
     EXPECT_EQ(with_lambda_defaults(std::string("mongodb://h/?tls=true&") + own, ca),
               std::string("mongodb://h/?tls=true&") + own + "&" + defaults)
         << own;
