@@ -3,7 +3,8 @@
 //   AUTHORIZATION=user   a Bearer token is required (looked up in <AUTH_DB_NAME>.tokens/users)
 //   AUTHORIZATION=state  the `constitution-state` header is required (checked in core.states)
 //   AUTHORIZATION=full   both
-//   anything else        neither
+//   unset, empty, none   neither
+//   anything else        a ConfigurationError at start (fail closed: a typo never means "off")
 //
 // AUTH_BYPASS_TOKEN, when set, is accepted as a token without a database lookup (compared in
 // constant time) and authenticates the seed's "Bypass User" admin.
@@ -18,7 +19,8 @@ namespace aws_helper {
 
 enum class AuthMode { none, user, state, full };
 
-// AUTHORIZATION, lower-cased: "user", "state", "full"; anything else (or unset) is none.
+// AUTHORIZATION, case-insensitive, surrounding blanks ignored: "user", "state", "full"; unset,
+// empty or "none" is none; any other value is a ConfigurationError naming the variable.
 [[nodiscard]] AuthMode auth_mode_from_env();
 [[nodiscard]] constexpr bool requires_user(AuthMode mode) noexcept {
   return mode == AuthMode::user || mode == AuthMode::full;

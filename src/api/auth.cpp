@@ -50,15 +50,25 @@ AuthMode auth_mode_from_env() {
   std::string mode = get_env_or("AUTHORIZATION", "");
   std::transform(mode.begin(), mode.end(), mode.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  auto first = mode.find_first_not_of(" \t");
+  mode = first == std::string::npos ? ""
+                                    : mode.substr(first, mode.find_last_not_of(" \t") - first + 1);
+  if (mode.empty() || mode == "none") return AuthMode::none;
   if (mode == "user") return AuthMode::user;
   if (mode == "state") return AuthMode::state;
   if (mode == "full") return AuthMode::full;
-  return AuthMode::none;
+  // Fail closed: a typo must never mean "no authentication". The value is not echoed (it is
+  // configuration, but it may be a secret pasted into the wrong variable).
+  throw ConfigurationError(
+      "AUTHORIZATION is not a known mode; accepted: user, state, full, or none (also: unset or "
+      "empty). Modes of later Python releases (permission, jwt) are not supported by this "
+      "version");
 }
 
 std::string TokenValidator::token_from_header(const std::optional<std::string>& header) {
-  if (!header) throw UnauthorizedError("Authorization header is required");
-  std::string_view value = *header;
+  std::string_view value = header ? std::string_view(*header) : std::string_view();
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  if (value.empty()) throw UnauthorizedError("Authorization header is required");
   constexpr std::string_view scheme = "bearer ";
   if (value.size() < scheme.size() ||
       !std::equal(scheme.begin(), scheme.end(), value.begin(), [](char s, char c) {

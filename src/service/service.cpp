@@ -4,7 +4,6 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
-#include <mutex>
 #include <random>
 #include <sstream>
 #include <vector>
@@ -13,6 +12,7 @@
 
 #include <aws_helper/document.hpp>
 #include <aws_helper/env.hpp>
+#include <aws_helper/limits.hpp>
 #include <aws_helper/log.hpp>
 #include <aws_helper/service.hpp>
 #include <aws_helper/version.hpp>
@@ -83,7 +83,14 @@ void report_timings(std::vector<double> micros) {
 
 int invoke_locally(const ServiceDefinition& service, const std::string& name,
                    const std::string& event_path, int repeat) {
-  auto handler = find_handler(service, name);
+  std::optional<runtime::Handler> handler;
+  try {
+    (void)limits();
+    handler = find_handler(service, name);
+  } catch (const Error& error) {
+    std::cerr << error.error_type() << ": " << error.what() << "\n";
+    return 1;
+  }
   if (!handler) {
     std::cerr << unknown_handler_message(service, name) << "\n";
     return 2;
@@ -145,7 +152,14 @@ int serve(const ServiceDefinition& service, std::string handler_name) {
             join(handler_names(service), ", "));
     return 1;
   }
-  auto handler = find_handler(service, handler_name);
+  std::optional<runtime::Handler> handler;
+  try {
+    (void)limits();  // a malformed limit setting fails here, not at the first request
+    handler = find_handler(service, handler_name);
+  } catch (const Error& error) {
+    runtime::report_init_error(error.error_type(), error.what());
+    return 1;
+  }
   if (!handler) {
     runtime::report_init_error("Runtime.UnknownHandler",
                                unknown_handler_message(service, handler_name));
@@ -170,10 +184,10 @@ std::vector<std::string> handler_names(const ServiceDefinition& service) {
 }
 
 runtime::Handler api_handler(std::span<const ApiEntry> apis) {
-  auto dispatcher = std::make_shared<std::optional<ApiDispatcher>>();
-  auto once = std::make_shared<std::once_flag>();
-  return [apis, dispatcher, once](const runtime::InvocationRequest& request) -> std::string {
-    std::call_once(*once, [&] { dispatcher->emplace(apis); });
+  // Made here, at start: a route table that does not build or a setting that does not parse
+  // (AUTHORIZATION, CORS) stops the service before its first request.
+  auto dispatcher = std::make_shared<const ApiDispatcher>(apis);
+  return [dispatcher](const runtime::InvocationRequest& request) -> std::string {
     Json event;
     try {
       event = parse_json(request.payload, "The event");
@@ -187,7 +201,7 @@ runtime::Handler api_handler(std::span<const ApiEntry> apis) {
       response.body = dump_json({{"error", "Bad Request"}, {"message", error.what()}});
       return dump_json(format_http_reply(shape, response));
     }
-    return dump_json((*dispatcher)->handle(event, request.context));
+    return dump_json(dispatcher->handle(event, request.context));
   };
 }
 

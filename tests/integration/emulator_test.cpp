@@ -84,6 +84,62 @@ TEST(EmulatorTest, MalformedEventIsAnErrorEnvelope) {
   EXPECT_EQ(invoke_json(emulator, R"({"session":{"state":"ohio"}})")["success"], true);
 }
 
+// Each of these took the process down before (a recursive walk of deeply nested input): under
+// the emulator, a Runtime.ExitError and a crash loop on every SQS redelivery.
+TEST(EmulatorTest, DeeplyNestedInputIsRefusedAndTheProcessGoesOn) {
+  const std::string deep = std::string(120000, '[') + std::string(120000, ']');
+  {
+    Emulator lambda(TEST_SERVICE_BOOTSTRAP, "lambda:stateful");
+    Json reply = invoke_json(lambda, R"({"session":{"state":"ohio"},"data":)" + deep + "}");
+    EXPECT_EQ(reply["error_type"], "ValueError");
+    EXPECT_EQ(reply["error"], "The event is nested deeper than 100 levels (at byte 135)");
+    EXPECT_EQ(invoke_json(lambda, R"({"session":{"state":"ohio"}})")["success"], true);
+  }
+  {
+    Emulator api(TEST_SERVICE_BOOTSTRAP, "api");
+    Json event = {{"version", "2.0"},
+                  {"rawPath", "/parcels"},
+                  {"headers", {{"content-type", "application/json"}}},
+                  {"requestContext", {{"http", {{"method", "POST"}}}, {"stage", "$default"}}},
+                  {"body", deep}};
+    Json reply = invoke_json(api, event.dump());
+    EXPECT_EQ(reply["statusCode"], 400);
+    EXPECT_EQ(Json::parse(reply["body"].get<std::string>())["message"],
+              "The request body is nested deeper than 100 levels (at byte 101)");
+    event["body"] = R"({"carrier_id":"acme"})";
+    EXPECT_EQ(invoke_json(api, event.dump())["statusCode"], 201);
+  }
+  {
+    // An SQS record whose body is nested too deep is not JSON to the consumer: it gets the raw
+    // text, as for any body that is not JSON, and the batch goes on.
+    Emulator consumer(TEST_SERVICE_BOOTSTRAP, "sqs:session-echo");
+    Json records = Json::array({{{"messageId", "deep-1"}, {"body", deep}},
+                                {{"messageId", "fine-2"}, {"body", R"({"fail":false})"}}});
+    Json reply = invoke_json(consumer, Json{{"Records", records}}.dump());
+    EXPECT_EQ(reply["batchItemFailures"], Json::array()) << reply.dump();
+  }
+  // A whole event nested too deep is refused as an event (every record reported failed).
+  {
+    Emulator consumer(TEST_SERVICE_BOOTSTRAP, "sqs:session-echo");
+    auto reply = consumer.invoke(deep);
+    EXPECT_NE(reply.body.find("nested deeper than 100 levels"), std::string::npos) << reply.body;
+    Json fine = {{"Records", Json::array({{{"messageId", "m"}, {"body", "{}"}}})}};
+    EXPECT_EQ(invoke_json(consumer, fine.dump())["batchItemFailures"], Json::array());
+  }
+}
+
+TEST(EmulatorTest, AnUnknownAuthorizationModeIsAnInitErrorNotAnOpenDoor) {
+  Emulator api(TEST_SERVICE_BOOTSTRAP, "api", {{"AUTHORIZATION", "permission"}});
+  auto reply = api.invoke(
+      R"({"version":"2.0","rawPath":"/parcels","requestContext":{"http":{"method":"GET"}}})");
+  EXPECT_EQ(reply.status, 502) << reply.body;
+  Json error = Json::parse(reply.body);
+  EXPECT_EQ(error["errorType"], "ConfigurationError");
+  EXPECT_NE(error["errorMessage"].get<std::string>().find("AUTHORIZATION is not a known mode"),
+            std::string::npos)
+      << reply.body;
+}
+
 TEST(EmulatorTest, StdExceptionIsAnEnvelopeAndTheNextInvocationSucceeds) {
   Emulator emulator(TEST_SERVICE_BOOTSTRAP, "lambda:throw-std");
   for (int i = 0; i < 2; ++i) {

@@ -527,6 +527,60 @@ TEST(RouterTest, TemplateLookupMatchesTheWalkAndLetsLiteralFoldersWin) {
   EXPECT_FALSE(router.route_template("GET", "/{proxy+}", "/users/7").has_value());
 }
 
+TEST_F(DispatchTest, AnUnknownAuthorizationModeFailsClosedAtStart) {
+  // A typo, a trailing blank, a mode of a later Python release: never "no authentication".
+  for (const char* value : {"usr", "permission", "jwt", "off", "user,state", "1"}) {
+    setenv("AUTHORIZATION", value, 1);
+    try {
+      ApiDispatcher refused{kDispatch};
+      ADD_FAILURE() << "AUTHORIZATION=" << value << " was accepted";
+    } catch (const ConfigurationError& error) {
+      std::string message = error.what();
+      EXPECT_NE(message.find("AUTHORIZATION"), std::string::npos) << message;
+      EXPECT_NE(message.find("user, state, full"), std::string::npos) << message;
+    }
+  }
+  for (const char* none : {"", "none", "NONE", "  "}) {
+    setenv("AUTHORIZATION", none, 1);
+    EXPECT_EQ(auth_mode_from_env(), AuthMode::none) << "'" << none << "'";
+  }
+  setenv("AUTHORIZATION", " User\t", 1);
+  EXPECT_EQ(auth_mode_from_env(), AuthMode::user) << "blanks around a known mode are ignored";
+  unsetenv("AUTHORIZATION");
+  EXPECT_EQ(auth_mode_from_env(), AuthMode::none);
+}
+
+TEST_F(DispatchTest, AnEmptyAuthorizationHeaderIsAMissingOne) {
+  setenv("AUTHORIZATION", "user", 1);
+  dispatcher_ = ApiDispatcher{kDispatch};
+  for (const char* empty : {"", "   "}) {
+    Json reply = call(v2("GET", "/echo", "", std::nullopt, {{"authorization", empty}}));
+    EXPECT_EQ(reply["statusCode"], 401);
+    EXPECT_EQ(body_of(reply)["message"], "Authorization header is required") << "'" << empty << "'";
+  }
+  unsetenv("AUTHORIZATION");
+}
+
+TEST_F(DispatchTest, HostileBodiesAre400sThatQuoteNothing) {
+  // Nested 120 KB deep: refused before anything walks it (this crashed the process before).
+  std::string deep = std::string(120000, '[') + std::string(120000, ']');
+  Json reply = call(v2("POST", "/echo", "", deep));
+  EXPECT_EQ(reply["statusCode"], 400);
+  EXPECT_EQ(body_of(reply)["message"],
+            "The request body is nested deeper than 100 levels (at byte 101)");
+  // A number no double holds: a 400, not an internal error.
+  reply = call(v2("POST", "/echo", "", R"({"amount": 1e400})"));
+  EXPECT_EQ(reply["statusCode"], 400);
+  EXPECT_EQ(body_of(reply)["message"],
+            "The request body is not valid JSON: a number is out of range");
+  // Malformed JSON holding a secret: the reply says where, not what was sent.
+  reply = call(v2("POST", "/echo", "", R"({"user":"ana","password":"hunter2)"));
+  EXPECT_EQ(reply["statusCode"], 400);
+  std::string text = reply["body"];
+  EXPECT_EQ(text.find("hunter2"), std::string::npos) << text;
+  EXPECT_NE(text.find("line 1, column"), std::string::npos) << text;
+}
+
 TEST_F(DispatchTest, NonHttpEventsAreA400) {
   Json reply = call({{"Records", Json::array()}});
   EXPECT_EQ(reply["statusCode"], 400);
