@@ -74,6 +74,13 @@ class InvalidStateError : public Error {
       : Error("InvalidStateError", message, 403) {}
 };
 
+// Input over one of the limits of aws_helper/limits.hpp (a body, a count). HTTP 413.
+class PayloadTooLargeError : public Error {
+ public:
+  explicit PayloadTooLargeError(const std::string& message)
+      : Error("PayloadTooLargeError", message, 413) {}
+};
+
 // The stable error-type name of any exception: the framework name for aws_helper::Error, a
 // fixed name for the standard exception families, "Exception" for any other std::exception.
 [[nodiscard]] std::string error_type_of(const std::exception& error);

@@ -4,6 +4,7 @@
 #include <aws_helper/api.hpp>
 #include <aws_helper/document.hpp>
 #include <aws_helper/env.hpp>
+#include <aws_helper/limits.hpp>
 #include <aws_helper/state_validator.hpp>
 
 namespace aws_helper {
@@ -182,6 +183,23 @@ Json request_data(const HttpRequest& request) {
   return falsy(parsed) ? Json::object() : parsed;
 }
 
+// aws_helper/limits.hpp, before anything walks the request (query_json is linear per key).
+void check_limits(const HttpRequest& request) {
+  const Limits& limit = limits();
+  if (request.body.size() > limit.max_body_bytes) {
+    throw PayloadTooLargeError("The request body is larger than " +
+                               std::to_string(limit.max_body_bytes) + " bytes");
+  }
+  if (request.query.size() > limit.max_query_parameters) {
+    throw ValueError("The request has more than " + std::to_string(limit.max_query_parameters) +
+                     " query parameters");
+  }
+  if (request.headers.size() > limit.max_headers) {
+    throw ValueError("The request has more than " + std::to_string(limit.max_headers) +
+                     " header values");
+  }
+}
+
 Json error_body(int status, const std::string& message, const std::string& request_id) {
   Json body = {{"error", std::string(reason_phrase(status))}, {"message", message}};
   if (!request_id.empty()) body["request_id"] = request_id;
@@ -278,6 +296,7 @@ HttpResponse ApiDispatcher::handle(HttpRequest request,
   const HttpRequest* current = &request;  // moves into the API once there is one
   SessionScope scope{Session{}};
   try {
+    check_limits(request);
     // The route API Gateway matched, when it names one of ours; else the walk of the tree.
     auto match = [&] {
       if (!request.route_template.empty()) {

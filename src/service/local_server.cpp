@@ -10,6 +10,7 @@
 #include <httplib.h>
 
 #include <aws_helper/base64.hpp>
+#include <aws_helper/limits.hpp>
 #include <aws_helper/log.hpp>
 #include <aws_helper/service.hpp>
 
@@ -207,7 +208,7 @@ int serve_http(const ServiceDefinition& service, const LocalServerOptions& optio
     server.Delete(pattern, serve);
     server.Options(pattern, serve);
   }
-  server.set_payload_max_length(std::size_t{10} * 1024 * 1024);  // API Gateway's request limit
+  server.set_payload_max_length(limits().max_body_bytes);  // API Gateway's request limit
   server.set_tcp_nodelay(true);
   if (!server.bind_to_port(options.host, options.port)) {
     std::cerr << "Cannot listen on " << host << " (in use?)\n";

@@ -8,6 +8,7 @@
 #include <aws_helper/api.hpp>
 #include <aws_helper/base64.hpp>
 #include <aws_helper/document.hpp>
+#include <aws_helper/limits.hpp>
 
 namespace aws_helper {
 namespace {
@@ -579,6 +580,49 @@ TEST_F(DispatchTest, HostileBodiesAre400sThatQuoteNothing) {
   std::string text = reply["body"];
   EXPECT_EQ(text.find("hunter2"), std::string::npos) << text;
   EXPECT_NE(text.find("line 1, column"), std::string::npos) << text;
+}
+
+TEST_F(DispatchTest, RequestsOverTheLimitsAreRefusedBeforeTheyAreWalked) {
+  // Defaults of aws_helper/limits.hpp: 1000 query parameters, 500 header values, 10 MB bodies.
+  std::string query;
+  for (int i = 0; i < 1001; ++i) query += (i ? "&k" : "k") + std::to_string(i) + "=v";
+  Json reply = call(v2("GET", "/echo", query));
+  EXPECT_EQ(reply["statusCode"], 400);
+  EXPECT_EQ(body_of(reply)["message"], "The request has more than 1000 query parameters");
+  query.erase(query.rfind('&'));
+  EXPECT_EQ(call(v2("GET", "/echo", query))["statusCode"], 200) << "1000 is allowed";
+
+  Json headers = Json::object();
+  for (int i = 0; i < 501; ++i) headers["x-h" + std::to_string(i)] = "v";
+  reply = call(v2("GET", "/echo", "", std::nullopt, headers));
+  EXPECT_EQ(reply["statusCode"], 400);
+  EXPECT_EQ(body_of(reply)["message"], "The request has more than 500 header values");
+
+  reply = call(v2("POST", "/echo", "", std::string(10 * 1024 * 1024 + 1, ' ')));
+  EXPECT_EQ(reply["statusCode"], 413);
+  EXPECT_EQ(body_of(reply)["message"], "The request body is larger than 10485760 bytes");
+  EXPECT_EQ(body_of(reply)["error"], "Payload Too Large");
+}
+
+TEST(LimitsTest, SettingsAreReadAndAMalformedOneNamesItsVariable) {
+  setenv("AWS_HELPER_MAX_JSON_DEPTH", "32", 1);
+  setenv("AWS_HELPER_MAX_HEADERS", "7", 1);
+  Limits read = Limits::from_env();
+  EXPECT_EQ(read.max_json_depth, 32u);
+  EXPECT_EQ(read.max_headers, 7u);
+  EXPECT_EQ(read.max_query_parameters, 1000u);
+  for (const char* bad : {"0", "-1", "ten", "12abc", "99999999999999999999999"}) {
+    setenv("AWS_HELPER_MAX_BODY_BYTES", bad, 1);
+    try {
+      (void)Limits::from_env();
+      ADD_FAILURE() << bad << " was accepted";
+    } catch (const ConfigurationError& error) {
+      EXPECT_STREQ(error.what(), "AWS_HELPER_MAX_BODY_BYTES must be a positive whole number");
+    }
+  }
+  for (const char* name :
+       {"AWS_HELPER_MAX_JSON_DEPTH", "AWS_HELPER_MAX_HEADERS", "AWS_HELPER_MAX_BODY_BYTES"})
+    unsetenv(name);
 }
 
 TEST_F(DispatchTest, NonHttpEventsAreA400) {
