@@ -63,8 +63,10 @@ class SQSConsumer {
   void add_message_failed(const std::string& message_id, const std::string& error = "");
 
   // The message a record carries: the body parsed as JSON, with an SNS envelope unwrapped (its
-  // Message parsed as JSON when it is JSON text). A body that is not JSON is {"raw": body}; an
-  // SNS Message that is not JSON is {"raw": message, "sns_notification": true}.
+  // Message parsed as JSON when it is JSON text). Plain text is {"raw": body}, an SNS Message
+  // of plain text {"raw": message, "sns_notification": true}; text that starts like JSON ('{'
+  // or '[') and cannot be read throws ValueError (the record fails; in batch mode the engine
+  // takes such records out before process_batch).
   [[nodiscard]] static Json extract_content_message(const Json& record);
 
   // The session a record carries (see above); nullopt when none or unreadable (logged).

@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <mutex>
+#include <optional>
 
 #include <aws_helper/base64.hpp>
 #include <aws_helper/document.hpp>
@@ -127,18 +129,39 @@ void SQSConsumer::add_message_failed(const std::string& message_id, const std::s
   failed_.push_back({message_id, error});
 }
 
+namespace {
+
+// Text that means to be JSON: its first character that is not a blank opens an object or array.
+bool looks_like_json(const std::string& text) {
+  auto first = text.find_first_not_of(" \t\r\n");
+  return first != std::string::npos && (text[first] == '{' || text[first] == '[');
+}
+
+// The text parsed as JSON, or nullopt for plain text (passed on as {"raw": text}, as the seed
+// does). Text that means to be JSON and is not — malformed, nested too deep, a number out of
+// range — throws: the record fails rather than reach the consumer as raw data.
+std::optional<Json> parse_unless_text(const std::string& text, const char* what) {
+  if (looks_like_json(text)) return parse_json(text, what);
+  try {
+    return parse_json(text, what);  // "42", "\"text\"", true
+  } catch (const ValueError&) {
+    module_logger().warn("The {} is not JSON; passing it as {{\"raw\": ...}}", what);
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
 Json SQSConsumer::extract_content_message(const Json& record) {
   Json body_value;
   auto body = record.is_object() ? record.find("body") : record.end();
   if (!record.is_object() || body == record.end() || body->is_null()) {
     body_value = Json::object();
   } else if (body->is_string()) {
-    try {
-      body_value = parse_json(body->get_ref<const std::string&>());
-    } catch (const ValueError&) {
-      module_logger().warn("The record body is not JSON; passing it as {{\"raw\": ...}}");
-      return {{"raw", *body}};
-    }
+    const auto& text = body->get_ref<const std::string&>();
+    auto parsed = parse_unless_text(text, "The record body");
+    if (!parsed) return {{"raw", text}};
+    body_value = std::move(*parsed);
   } else {
     body_value = *body;
   }
@@ -146,11 +169,10 @@ Json SQSConsumer::extract_content_message(const Json& record) {
     auto message = body_value.find("Message");
     if (message == body_value.end()) return Json::object();
     if (!message->is_string()) return *message;
-    try {
-      return parse_json(message->get_ref<const std::string&>());
-    } catch (const ValueError&) {
-      return {{"raw", *message}, {"sns_notification", true}};
-    }
+    const auto& text = message->get_ref<const std::string&>();
+    auto parsed = parse_unless_text(text, "The SNS message");
+    if (!parsed) return {{"raw", text}, {"sns_notification", true}};
+    return std::move(*parsed);
   }
   return body_value;
 }
@@ -230,8 +252,28 @@ Json SQSConsumer::run(const Json& event, std::string_view class_name) {
     std::optional<Session> session;  // the first one seen for the state, as the seed
     std::vector<std::size_t> indexes;
   };
+  // A record whose message cannot be read fails alone, before the groups are formed: a poison
+  // record must neither fail the records beside it nor reach process_batch as raw data. On a
+  // FIFO queue the records after it wait, as after any failure.
+  std::vector<bool> readable(records.size(), true);
+  std::size_t end = records.size();
+  for (std::size_t i = 0; i < end; ++i) {
+    try {
+      (void)extract_content_message(records[i]);
+    } catch (const std::exception& error) {
+      logger_.error("Message {} cannot be read: {}", ids[i], error.what());
+      outcomes[i] = {false, error.what()};
+      readable[i] = false;
+      if (fifo) {
+        for (std::size_t j = i + 1; j < records.size(); ++j)
+          outcomes[j] = {false, std::string(kFifoSkipped)};
+        end = i;
+      }
+    }
+  }
   std::vector<Group> groups;
-  for (std::size_t i = 0; i < records.size(); ++i) {
+  for (std::size_t i = 0; i < end; ++i) {
+    if (!readable[i]) continue;
     auto session = extract_session(records[i]);
     std::optional<std::string> state = session ? session->state() : std::nullopt;
     auto match = [&state](const Group& group) { return group.state == state; };
@@ -251,7 +293,10 @@ Json SQSConsumer::run(const Json& event, std::string_view class_name) {
     std::vector<Json> batch;
     batch.reserve(group.indexes.size());
     for (auto i : group.indexes) batch.push_back(records[i]);
-    failed_.clear();
+    {
+      std::lock_guard lock(failed_mutex_);
+      failed_.clear();
+    }
     try {
       SessionScope scope{checked_session(group.session)};
       process_batch(batch);
@@ -265,11 +310,14 @@ Json SQSConsumer::run(const Json& event, std::string_view class_name) {
         outcomes[i] = {false, std::string(kFifoSkipped)};
         continue;
       }
-      auto failure = std::find_if(failed_.begin(), failed_.end(),
-                                  [&](const Failure& f) { return f.message_id == ids[i]; });
-      if (failure != failed_.end()) {
-        fail(i, failure->error.empty() ? "Marked as failed by the consumer" : failure->error);
+      std::optional<std::string> reported;
+      {
+        std::lock_guard lock(failed_mutex_);  // add_message_failed may run on pool threads
+        auto failure = std::find_if(failed_.begin(), failed_.end(),
+                                    [&](const Failure& f) { return f.message_id == ids[i]; });
+        if (failure != failed_.end()) reported = failure->error;
       }
+      if (reported) fail(i, reported->empty() ? "Marked as failed by the consumer" : *reported);
     }
   }
   return reply(ids, outcomes);

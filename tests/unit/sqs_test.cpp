@@ -201,6 +201,56 @@ TEST(SqsBatchModeTest, FifoReportsEveryRecordAfterTheFirstFailure) {
   EXPECT_EQ(failures(reply), (std::vector<std::string>{"b", "c"}));
 }
 
+// Bodies that mean to be JSON and cannot be read: a number out of range, nesting deeper than
+// the limit, malformed text. Before, 1e400 in one record failed the whole batch (JSONError).
+std::vector<std::string> poison_bodies() {
+  return {R"({"amount": 1e400})", std::string(200, '[') + std::string(200, ']'), R"({"n": )"};
+}
+
+TEST(SqsContentTest, JsonThatCannotBeReadIsAnErrorNotRawData) {
+  for (const auto& body : poison_bodies()) {
+    EXPECT_THROW((void)SQSConsumer::extract_content_message(record("p", body)), ValueError)
+        << body.substr(0, 30);
+  }
+  auto envelope = sns_envelope(Json(R"({"amount": 1e400})"));
+  EXPECT_THROW((void)SQSConsumer::extract_content_message(record("p", envelope.dump())),
+               ValueError);
+}
+
+TEST(SqsBatchModeTest, APoisonRecordFailsAloneAndNeverReachesTheBatch) {
+  for (const auto& body : poison_bodies()) {
+    BatchConsumer consumer;
+    auto reply =
+        consumer.run({{"Records", {record("a", "{}"), record("p", body), record("c", "{}")}}});
+    EXPECT_EQ(failures(reply), std::vector<std::string>{"p"}) << body.substr(0, 30);
+    ASSERT_EQ(consumer.groups.size(), 1U);
+    EXPECT_EQ(consumer.groups[0], (std::vector<std::string>{"a", "c"}));
+    EXPECT_EQ(reply["results"][1]["error"].get<std::string>().rfind("The record body is ", 0), 0u)
+        << reply["results"][1];
+  }
+}
+
+TEST(SqsBatchModeTest, OnAFifoQueueThePoisonRecordHoldsBackTheRecordsAfterIt) {
+  BatchConsumer consumer;
+  std::string fifo = "arn:aws:sqs:us-east-2:123456789012:orders.fifo";
+  auto reply = consumer.run({{"Records",
+                              {record("a", "{}", Json::object(), fifo),
+                               record("p", R"({"amount": 1e400})", Json::object(), fifo),
+                               record("c", "{}", Json::object(), fifo)}}});
+  EXPECT_EQ(failures(reply), (std::vector<std::string>{"p", "c"}));
+  ASSERT_EQ(consumer.groups.size(), 1U);
+  EXPECT_EQ(consumer.groups[0], std::vector<std::string>{"a"});
+  EXPECT_NE(reply["results"][2]["error"].get<std::string>().find("FIFO"), std::string::npos);
+}
+
+TEST(SqsSingleModeTest, APoisonRecordFailsAlone) {
+  RecordingConsumer consumer;
+  auto reply = consumer.run(
+      {{"Records", {record("a", "{}"), record("p", R"({"amount": 1e400})"), record("c", "{}")}}});
+  EXPECT_EQ(failures(reply), std::vector<std::string>{"p"});
+  EXPECT_EQ(consumer.seen.size(), 2U);
+}
+
 TEST(SqsHandlerFailureTest, EveryRecordIsReportedFailed) {
   Json event = {{"Records", {record("a", "{}"), record("b", "{}")}}};
   auto reply = sqs_failure_reply(event, ConfigurationError("no MongoDB"));
