@@ -14,8 +14,10 @@ namespace aws_helper {
 
 class Error : public std::runtime_error {
  public:
+  // A NUL byte in `message` (from input quoted in it, e.g. a path "/users/%00") is written as
+  // \u0000: what() is a C string, and a NUL would silently cut the message there.
   Error(std::string error_type, const std::string& message, int http_status = 500)
-      : std::runtime_error(message),
+      : std::runtime_error(without_nul(message)),
         error_type_(std::move(error_type)),
         http_status_(http_status) {}
 
@@ -25,6 +27,7 @@ class Error : public std::runtime_error {
   [[nodiscard]] int http_status() const noexcept { return http_status_; }
 
  private:
+  static std::string without_nul(const std::string& message);
   std::string error_type_;
   int http_status_;
 };

@@ -7,6 +7,20 @@
 
 namespace aws_helper {
 
+std::string Error::without_nul(const std::string& message) {
+  if (message.find('\0') == std::string::npos) return message;
+  std::string out;
+  out.reserve(message.size() + 8);
+  for (char c : message) {
+    if (c == '\0') {
+      out += "\\u0000";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::string error_type_of(const std::exception& error) {
   // Most specific first; the names are part of the wire format, so they are spelled out here
   // rather than taken from typeid (whose output is compiler-specific).

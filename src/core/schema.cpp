@@ -166,9 +166,25 @@ std::optional<Json> normalize_integer(const Json& in, Context& ctx, const Constr
     value = in.get<std::int64_t>();
   } else if (in.is_number_float()) {
     double number = in.get<double>();
-    if (!std::isfinite(number) || number != std::floor(number) || std::fabs(number) > 9.0e15) {
+    if (!std::isfinite(number)) {
+      ctx.fail("Input should be a finite number", "finite_number");
+      return std::nullopt;
+    }
+    if (number != std::floor(number)) {
       ctx.fail("Input should be a valid integer, got a number with a fractional part",
                "int_from_float");
+      return std::nullopt;
+    }
+    // A whole number too large for the field (2^70 arrives as a double): say so, rather than
+    // call it fractional. 2^63 is exact as a double; anything from it up is out of int64.
+    constexpr double kTwoTo63 = 9223372036854775808.0;
+    if (number >= kTwoTo63 || number > static_cast<double>(high)) {
+      ctx.fail("Input should be less than or equal to " + std::to_string(high), "less_than_equal");
+      return std::nullopt;
+    }
+    if (number < -kTwoTo63 || number < static_cast<double>(low)) {
+      ctx.fail("Input should be greater than or equal to " + std::to_string(low),
+               "greater_than_equal");
       return std::nullopt;
     }
     value = static_cast<std::int64_t>(number);
@@ -177,8 +193,16 @@ std::optional<Json> normalize_integer(const Json& in, Context& ctx, const Constr
     char* end = nullptr;
     errno = 0;
     long long parsed = text.empty() ? 0 : std::strtoll(text.c_str(), &end, 10);
-    if (text.empty() || end == nullptr || *end != '\0' || errno == ERANGE ||
-        !(std::isdigit(static_cast<unsigned char>(text.back())))) {
+    bool whole = !text.empty() && end != nullptr && *end == '\0' &&
+                 std::isdigit(static_cast<unsigned char>(text.back()));
+    if (whole && errno == ERANGE) {  // digits, but beyond int64
+      bool negative = text.front() == '-';
+      ctx.fail(negative ? "Input should be greater than or equal to " + std::to_string(low)
+                        : "Input should be less than or equal to " + std::to_string(high),
+               negative ? "greater_than_equal" : "less_than_equal");
+      return std::nullopt;
+    }
+    if (!whole || errno == ERANGE) {
       ctx.fail("Input should be a valid integer, unable to parse string as an integer",
                "int_parsing");
       return std::nullopt;

@@ -49,5 +49,12 @@ TEST(ErrorTest, JsonLibraryErrorsAreJSONError) {
   }
 }
 
+TEST(ErrorTest, ANulByteInTheMessageDoesNotCutIt) {
+  // "/users/%00" reaching a message: what() is a C string, so the NUL is spelled out.
+  ValueError error("Invalid ObjectId '" + std::string("a\0b", 3) + "'");
+  EXPECT_STREQ(error.what(), "Invalid ObjectId 'a\\u0000b'");
+  EXPECT_EQ(error.error_type(), "ValueError");
+}
+
 }  // namespace
 }  // namespace aws_helper

@@ -163,6 +163,15 @@ TEST(SchemaTest, TypeErrorsAndBounds) {
   EXPECT_EQ(type_at(with("pieces", "1.5"), "pieces"), "int_parsing");
   EXPECT_EQ(type_at(with("pieces", true), "pieces"), "int_type");
   EXPECT_EQ(type_at(with("pieces", 3000000000LL), "pieces"), "less_than_equal") << "int range";
+  // 2^70 arrives as a double: out of range, not "a number with a fractional part".
+  Json huge = Json::parse("1180591620717411303424");
+  EXPECT_EQ(type_at(with("pieces", huge), "pieces"), "less_than_equal");
+  EXPECT_EQ(type_at(with("pieces", Json::parse("-1180591620717411303424")), "pieces"),
+            "greater_than_equal");
+  EXPECT_EQ(type_at(with("pieces", "99999999999999999999999"), "pieces"), "less_than_equal");
+  EXPECT_EQ(type_at(with("pieces", "-99999999999999999999999"), "pieces"), "greater_than_equal");
+  EXPECT_EQ(schema_of<NewShipping>().validate(with("pieces", 4.0))["pieces"], 4)
+      << "a whole double is an integer";
   EXPECT_EQ(type_at(with("weight_kg", 1001), "weight_kg"), "less_than_equal");
   EXPECT_EQ(type_at(with("weight_kg", Json::array()), "weight_kg"), "float_type");
   EXPECT_EQ(type_at(with("fragile", 2), "fragile"), "bool_type");
