@@ -116,7 +116,16 @@ BsonPtr filter_bson(const Json& filter) {
   }
   if (error.domain == MONGOC_ERROR_SERVER_SELECTION || error.domain == MONGOC_ERROR_STREAM ||
       (error.domain == MONGOC_ERROR_CLIENT && error.code == MONGOC_ERROR_CLIENT_AUTHENTICATE)) {
-    throw MongoUnavailableError("MongoDB is unreachable: " + message, error.domain, error.code);
+    // The driver's text names hosts and ports ("... calling hello on '10.0.3.7:27017'"): it
+    // goes to the log, and callers (API clients, other Lambdas) get what failed, not where.
+    static const Logger logger{"aws_helper.mongo"};
+    logger.warn("MongoDB is unreachable: {}", message);
+    const char* what = error.domain == MONGOC_ERROR_SERVER_SELECTION
+                           ? "no server could be reached in time"
+                       : error.domain == MONGOC_ERROR_STREAM ? "the connection failed"
+                                                             : "authentication failed";
+    throw MongoUnavailableError(std::string("MongoDB is unreachable: ") + what, error.domain,
+                                error.code);
   }
   throw MongoCommandError(message, error.domain, error.code);
 }

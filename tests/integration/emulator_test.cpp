@@ -73,6 +73,7 @@ TEST(EmulatorTest, StateCheckWithMongoDbDownIsAnErrorEnvelope) {
   Json reply = invoke_json(emulator, R"({"session":{"state":"ohio"},"data":{}})");
   EXPECT_EQ(reply["success"], false);
   EXPECT_EQ(reply["error_type"], "MongoUnavailableError");
+  EXPECT_EQ(reply["error"], "MongoDB is unreachable: no server could be reached in time");
 }
 
 TEST(EmulatorTest, MalformedEventIsAnErrorEnvelope) {

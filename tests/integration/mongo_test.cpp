@@ -502,7 +502,9 @@ TEST(MongoUnavailableTest, DeadClusterFailsFastWithATypedError) {
     FAIL() << "expected MongoUnavailableError";
   } catch (const MongoUnavailableError& error) {
     EXPECT_EQ(error.http_status(), 503);
-    EXPECT_NE(std::string(error.what()).find("MongoDB is unreachable"), std::string::npos);
+    EXPECT_STREQ(error.what(), "MongoDB is unreachable: no server could be reached in time");
+    EXPECT_EQ(std::string(error.what()).find("127.0.0.1"), std::string::npos)
+        << "no host or port for callers";
   }
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
   EXPECT_FALSE(dead.ping());
