@@ -199,7 +199,7 @@ runtime::Handler api_handler(std::span<const ApiEntry> apis) {
       response.status = 400;
       response.headers.set("Content-Type", "application/json");
       response.body = dump_json({{"error", "Bad Request"}, {"message", error.what()}});
-      return dump_json(format_http_reply(shape, response));
+      return dump_json(format_http_reply(shape, std::move(response)));
     }
     return dump_json(dispatcher->handle(event, request.context));
   };

@@ -145,7 +145,7 @@ std::optional<Json> parse_unless_text(const std::string& text, const char* what)
   try {
     return parse_json(text, what);  // "42", "\"text\"", true
   } catch (const ValueError&) {
-    module_logger().warn("The {} is not JSON; passing it as {{\"raw\": ...}}", what);
+    module_logger().warn("{} is not JSON; passing it as {{\"raw\": ...}}", what);
     return std::nullopt;
   }
 }
