@@ -12,6 +12,7 @@
 #include <aws_helper/env.hpp>
 #include <aws_helper/log.hpp>
 
+#include "aws/client_detail.hpp"
 #include "http/http_client.hpp"
 
 namespace aws_helper::aws {
@@ -103,14 +104,16 @@ bool contains(std::string_view text, std::string_view part) {
   return text.find(part) != std::string_view::npos;
 }
 
-struct ParsedError {
-  std::string code;
-  std::string message;
-  std::string request_id;
-};
+http::Client& thread_client() {
+  // One connection cache per thread: kept alive across warm invocations, never shared.
+  thread_local http::Client client;
+  return client;
+}
 
-// "ResourceNotFoundException:http://internal.amazon.com/..." and
-// "com.amazonaws.ecs#ClusterNotFoundException" both name ClusterNotFoundException.
+}  // namespace
+
+namespace detail {
+
 std::string clean_code(std::string code) {
   if (auto colon = code.find(':'); colon != std::string::npos) code.resize(colon);
   if (auto hash = code.rfind('#'); hash != std::string::npos) code.erase(0, hash + 1);
@@ -172,13 +175,7 @@ ParsedError parse_error(const AwsResponse& response) {
   return out;
 }
 
-http::Client& thread_client() {
-  // One connection cache per thread: kept alive across warm invocations, never shared.
-  thread_local http::Client client;
-  return client;
-}
-
-}  // namespace
+}  // namespace detail
 
 AwsError::AwsError(std::string service, std::string code, const std::string& message, int status,
                    std::string request_id)
@@ -273,7 +270,7 @@ AwsResponse AwsClient::send(const AwsRequest& request) const {
       auto reply = thread_client().send(wire);
       AwsResponse response{reply.status, std::move(reply.headers), std::move(reply.body)};
       if (response.status < 300) return response;
-      auto parsed = parse_error(response);
+      auto parsed = detail::parse_error(response);
       failure.emplace(signing_name_, parsed.code, parsed.message, static_cast<int>(response.status),
                       parsed.request_id);
     } catch (const http::TransportError& error) {

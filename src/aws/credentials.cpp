@@ -9,6 +9,7 @@
 #include <aws_helper/aws.hpp>
 #include <aws_helper/env.hpp>
 
+#include "aws/credentials_detail.hpp"
 #include "http/http_client.hpp"
 
 namespace aws_helper::aws {
@@ -37,6 +38,9 @@ std::optional<std::string> non_empty_env(const char* name) {
   return value;
 }
 
+}  // namespace
+
+namespace detail {
 // "2026-11-27T10:00:00Z" (what the container endpoint sends); nullopt when unreadable.
 std::optional<Clock::time_point> parse_iso8601(const std::string& text) {
   std::tm tm{};
@@ -45,6 +49,9 @@ std::optional<Clock::time_point> parse_iso8601(const std::string& text) {
   if (in.fail()) return std::nullopt;
   return Clock::from_time_t(timegm(&tm));
 }
+}  // namespace detail
+
+namespace {
 
 std::optional<TimedCredentials> from_environment() {
   auto key = non_empty_env("AWS_ACCESS_KEY_ID");
@@ -59,6 +66,9 @@ std::optional<TimedCredentials> from_environment() {
       {*key, *secret, get_env_or("AWS_SESSION_TOKEN", "")}, std::nullopt, "environment"};
 }
 
+}  // namespace
+
+namespace detail {
 // The SDKs only send the authorization token to the ECS agent, to loopback addresses, or over
 // HTTPS; so do we, so a FULL_URI pointing elsewhere cannot leak it. The host is compared
 // exactly, and user info ("http://localhost@evil/") is refused: curl would connect to "evil".
@@ -87,6 +97,35 @@ void check_full_uri(const std::string& uri) {
   refuse("must use HTTPS or a loopback host (or the ECS agent)");
 }
 
+TimedCredentials container_credentials(std::string_view text) {
+  Json body;
+  try {
+    body = parse_json(text, "container credentials");
+  } catch (const ValueError& error) {
+    throw AwsError("credentials", "CredentialsUnavailable", error.what(), 200, "");
+  }
+  auto field = [&body](const char* name) -> std::string {
+    auto it = body.find(name);
+    return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  TimedCredentials out{
+      {field("AccessKeyId"), field("SecretAccessKey"), field("Token")}, std::nullopt, "container"};
+  if (out.credentials.access_key_id.empty() || out.credentials.secret_access_key.empty()) {
+    throw AwsError("credentials", "CredentialsUnavailable",
+                   "the container credentials endpoint sent no AccessKeyId/SecretAccessKey", 200,
+                   "");
+  }
+  if (auto expiration = field("Expiration"); !expiration.empty()) {
+    out.expiration = parse_iso8601(expiration);
+    // Unreadable: treat them as short-lived rather than cache them for ever.
+    if (!out.expiration) out.expiration = Clock::now() + kRefreshMargin + std::chrono::minutes(5);
+  }
+  return out;
+}
+}  // namespace detail
+
+namespace {
+
 std::optional<TimedCredentials> from_container() {
   std::string url;
   bool full_uri = false;
@@ -96,7 +135,7 @@ std::optional<TimedCredentials> from_container() {
     }
     url = std::string(kContainerHost) + *relative;
   } else if (auto full = non_empty_env("AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
-    check_full_uri(*full);
+    detail::check_full_uri(*full);
     url = *full;
     full_uri = true;
   } else {
@@ -142,29 +181,7 @@ std::optional<TimedCredentials> from_container() {
                    "the container credentials endpoint answered " + std::to_string(response.status),
                    static_cast<int>(response.status), "");
   }
-  Json body;
-  try {
-    body = parse_json(response.body, "container credentials");
-  } catch (const ValueError& error) {
-    throw AwsError("credentials", "CredentialsUnavailable", error.what(), 200, "");
-  }
-  auto field = [&body](const char* name) -> std::string {
-    auto it = body.find(name);
-    return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
-  };
-  TimedCredentials out{
-      {field("AccessKeyId"), field("SecretAccessKey"), field("Token")}, std::nullopt, "container"};
-  if (out.credentials.access_key_id.empty() || out.credentials.secret_access_key.empty()) {
-    throw AwsError("credentials", "CredentialsUnavailable",
-                   "the container credentials endpoint sent no AccessKeyId/SecretAccessKey", 200,
-                   "");
-  }
-  if (auto expiration = field("Expiration"); !expiration.empty()) {
-    out.expiration = parse_iso8601(expiration);
-    // Unreadable: treat them as short-lived rather than cache them for ever.
-    if (!out.expiration) out.expiration = Clock::now() + kRefreshMargin + std::chrono::minutes(5);
-  }
-  return out;
+  return detail::container_credentials(response.body);
 }
 
 std::string credentials_file_path() {
@@ -173,24 +190,20 @@ std::string credentials_file_path() {
   return home ? *home + "/.aws/credentials" : std::string();
 }
 
-std::optional<TimedCredentials> from_shared_file() {
-  auto path = credentials_file_path();
-  if (path.empty()) return std::nullopt;
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
-  auto profile = get_env_or("AWS_PROFILE", "");
-  if (profile.empty()) profile = "default";
+}  // namespace
+
+namespace detail {
+SharedFileProfile read_shared_file(std::istream& in, const std::string& profile) {
   std::string line;
   std::string section;
-  sigv4::Credentials found;
-  bool seen = false;
+  SharedFileProfile out;
   while (std::getline(in, line)) {
     auto text = trim(line);
     if (text.empty() || text.front() == '#' || text.front() == ';') continue;
     if (text.front() == '[' && text.back() == ']') {
       section = trim(std::string_view(text).substr(1, text.size() - 2));
       if (section.rfind("profile ", 0) == 0) section = trim(section.substr(8));
-      seen = seen || section == profile;
+      out.seen = out.seen || section == profile;
       continue;
     }
     if (section != profile) continue;
@@ -198,10 +211,24 @@ std::optional<TimedCredentials> from_shared_file() {
     if (equals == std::string::npos) continue;
     auto key = trim(std::string_view(text).substr(0, equals));
     auto value = trim(std::string_view(text).substr(equals + 1));
-    if (key == "aws_access_key_id") found.access_key_id = value;
-    if (key == "aws_secret_access_key") found.secret_access_key = value;
-    if (key == "aws_session_token") found.session_token = value;
+    if (key == "aws_access_key_id") out.credentials.access_key_id = value;
+    if (key == "aws_secret_access_key") out.credentials.secret_access_key = value;
+    if (key == "aws_session_token") out.credentials.session_token = value;
   }
+  return out;
+}
+}  // namespace detail
+
+namespace {
+
+std::optional<TimedCredentials> from_shared_file() {
+  auto path = credentials_file_path();
+  if (path.empty()) return std::nullopt;
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  auto profile = get_env_or("AWS_PROFILE", "");
+  if (profile.empty()) profile = "default";
+  auto [found, seen] = detail::read_shared_file(in, profile);
   if (!seen) {
     // Only an explicitly chosen profile that is missing is an error; no default profile just
     // means this source has nothing.

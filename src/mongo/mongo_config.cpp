@@ -9,6 +9,8 @@
 #include <aws_helper/json.hpp>
 #include <aws_helper/mongo_config.hpp>
 
+#include "mongo/mongo_config_detail.hpp"
+
 namespace aws_helper::mongo {
 
 namespace {
@@ -141,9 +143,12 @@ std::string connection_string_from_env() {
       get_env_or("MONGO_DB_NAME", ""), get_env_or("MONGO_DB_OPTIONS", ""));
 }
 
-std::vector<ExternalCluster> external_clusters_from_env() {
+namespace detail {
+
+std::vector<ExternalCluster> external_clusters_from_json(std::string_view text,
+                                                         std::string_view user,
+                                                         std::string_view password) {
   std::vector<ExternalCluster> clusters;
-  auto text = get_env_or("EXTERNAL_MONGODB_CONNECTIONS", "");
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) return clusters;
   Json parsed;
   try {
@@ -156,8 +161,6 @@ std::vector<ExternalCluster> external_clusters_from_env() {
     throw ConfigurationError(
         "EXTERNAL_MONGODB_CONNECTIONS must be a JSON array of {\"name\", \"connection_string\"}");
   }
-  auto user = get_env_or("MONGO_DB_USER", "");
-  auto password = get_env_or("MONGO_DB_PASSWORD", "");
   for (std::size_t i = 0; i < parsed.size(); ++i) {
     const Json& entry = parsed[i];
     if (!entry.is_object() || !entry.contains("name") || !entry["name"].is_string() ||
@@ -171,6 +174,14 @@ std::vector<ExternalCluster> external_clusters_from_env() {
     clusters.push_back({entry["name"], uri});
   }
   return clusters;
+}
+
+}  // namespace detail
+
+std::vector<ExternalCluster> external_clusters_from_env() {
+  return detail::external_clusters_from_json(get_env_or("EXTERNAL_MONGODB_CONNECTIONS", ""),
+                                             get_env_or("MONGO_DB_USER", ""),
+                                             get_env_or("MONGO_DB_PASSWORD", ""));
 }
 
 }  // namespace aws_helper::mongo

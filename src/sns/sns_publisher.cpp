@@ -8,6 +8,8 @@
 #include <aws_helper/session.hpp>
 #include <aws_helper/sns.hpp>
 
+#include "sns/sns_detail.hpp"
+
 namespace aws_helper {
 namespace {
 
@@ -49,6 +51,37 @@ std::string text_of(const pugi::xml_node& node, const char* name) {
 }
 
 }  // namespace
+
+namespace detail {
+
+bool read_publish_batch_reply(std::string_view xml, const std::vector<std::size_t>& sent,
+                              BatchPublishResult& result) {
+  pugi::xml_document doc;
+  if (!doc.load_buffer(xml.data(), xml.size())) return false;
+  auto batch = doc.select_node("//PublishBatchResult").node();
+  auto entry_for = [&](const pugi::xml_node& member) -> PublishEntryResult* {
+    auto id = text_of(member, "Id");
+    for (std::size_t k = 0; k < sent.size(); ++k) {
+      if (id == std::to_string(k)) return &result.entries[sent[k]];
+    }
+    return nullptr;
+  };
+  for (auto member : batch.child("Successful").children("member")) {
+    if (auto* entry = entry_for(member)) {
+      entry->success = true;
+      entry->message_id = text_of(member, "MessageId");
+    }
+  }
+  for (auto member : batch.child("Failed").children("member")) {
+    if (auto* entry = entry_for(member)) {
+      entry->error_code = text_of(member, "Code");
+      entry->error_message = text_of(member, "Message");
+    }
+  }
+  return true;
+}
+
+}  // namespace detail
 
 std::string encode_session_attribute(const Json& session) {
   return base64_encode(mongo_json_dumps(session));
@@ -190,39 +223,20 @@ BatchPublishResult SNSPublisher::publish(const std::vector<Json>& messages) cons
     }
     try {
       auto response = client().query("PublishBatch", kVersion, params);
-      pugi::xml_document doc;
-      if (!doc.load_buffer(response.body.data(), response.body.size())) {
+      if (!detail::read_publish_batch_reply(response.body, sent, result)) {
         throw aws::AwsError("sns", "InvalidReply", "PublishBatch reply is not XML",
                             static_cast<int>(response.status), response.request_id());
       }
-      auto batch = doc.select_node("//PublishBatchResult").node();
-      auto entry_for = [&](const pugi::xml_node& member) -> PublishEntryResult* {
-        auto id = text_of(member, "Id");
-        for (std::size_t k = 0; k < sent.size(); ++k) {
-          if (id == std::to_string(k)) return &result.entries[sent[k]];
-        }
-        return nullptr;
-      };
-      for (auto member : batch.child("Successful").children("member")) {
-        if (auto* entry = entry_for(member)) {
-          entry->success = true;
-          entry->message_id = text_of(member, "MessageId");
-        }
-      }
-      for (auto member : batch.child("Failed").children("member")) {
-        if (auto* entry = entry_for(member)) {
-          entry->error_code = text_of(member, "Code");
-          entry->error_message = text_of(member, "Message");
-          logger.error("SNS refused message {} of the batch to {}: {} {}", entry->index, topic_arn_,
-                       entry->error_code, entry->error_message);
-        }
-      }
-      // An entry SNS mentioned in neither list did not go out.
       for (auto index : sent) {
         auto& entry = result.entries[index];
-        if (!entry.success && entry.error_code.empty()) {
+        if (entry.success) continue;
+        if (entry.error_code.empty()) {
+          // An entry SNS mentioned in neither list did not go out.
           entry.error_code = "Unknown";
           entry.error_message = "SNS did not report on this entry";
+        } else {
+          logger.error("SNS refused message {} of the batch to {}: {} {}", entry.index, topic_arn_,
+                       entry.error_code, entry.error_message);
         }
       }
     } catch (const aws::AwsError& error) {
