@@ -47,7 +47,12 @@ std::optional<Clock::time_point> parse_iso8601(const std::string& text) {
   std::istringstream in(text);
   in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
   if (in.fail()) return std::nullopt;
-  return Clock::from_time_t(timegm(&tm));
+  // system_clock counts nanoseconds in 64 bits (years 1678-2262): a time outside would overflow
+  // in from_time_t. Not an expiry AWS sends; unreadable, like any other.
+  constexpr auto kLimit = std::chrono::duration_cast<std::chrono::seconds>(Clock::duration::max());
+  std::time_t seconds = timegm(&tm);
+  if (seconds >= kLimit.count() || seconds <= -kLimit.count()) return std::nullopt;
+  return Clock::from_time_t(seconds);
 }
 }  // namespace detail
 
