@@ -39,8 +39,9 @@
 // Field types: std::string, bool, integers, floating point, enums with EnumNames, Json (any
 // value), std::optional<T>, std::vector<T>, and structs with a describe() of their own.
 // Constraints: min_length / max_length (characters of a string, items of a list), minimum /
-// maximum (numbers, inclusive), pattern (ECMAScript regex, searched), one_of (strings),
-// description (JSON Schema only).
+// maximum (numbers, inclusive), pattern (ECMAScript regex, searched, in time linear in the
+// text whatever its length; back-references are refused), one_of (strings), description
+// (JSON Schema only).
 #pragma once
 
 #include <array>

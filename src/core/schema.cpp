@@ -57,6 +57,19 @@ std::string trim(const std::string& text) {
   return text.substr(first, last - first + 1);
 }
 
+// A pattern is searched for in the text as a whole-text match of "<anything>(?:pattern)
+// <anything>" (the same answer: ^ and $ still mean the ends of the text), run by libstdc++'s
+// non-backtracking executor (__polynomial, its documented extension). Its default executor
+// recurses once per character — a 50 KB string overflowed an 8 MB stack, and the body may be
+// 10 MB — and backtracks exponentially on patterns like ^(a+)+$. This one keeps a set of states
+// per character: time linear in the text, no recursion on it. Back-references need the
+// backtracking one: such a pattern is refused (error_complexity) when first used.
+#ifdef __GLIBCXX__
+constexpr auto kPatternSyntax = std::regex::ECMAScript | std::regex_constants::__polynomial;
+#else
+constexpr auto kPatternSyntax = std::regex::ECMAScript;
+#endif
+
 const std::regex& compiled(const std::string& pattern) {
   static std::mutex mutex;
   static std::map<std::string, std::unique_ptr<std::regex>, std::less<>> cache;
@@ -64,7 +77,8 @@ const std::regex& compiled(const std::string& pattern) {
   auto& slot = cache[pattern];
   if (!slot) {
     try {
-      slot = std::make_unique<std::regex>(pattern, std::regex::ECMAScript);
+      std::regex checked(pattern, kPatternSyntax);  // refused as written, not once wrapped
+      slot = std::make_unique<std::regex>("[\\s\\S]*?(?:" + pattern + ")[\\s\\S]*", kPatternSyntax);
     } catch (const std::regex_error& error) {
       cache.erase(pattern);
       throw ConfigurationError("Invalid schema pattern '" + pattern + "': " + error.what());
@@ -120,7 +134,7 @@ std::optional<Json> normalize_string(const Json& in, Context& ctx, const Constra
              "string_too_long");
     return std::nullopt;
   }
-  if (c.pattern && !std::regex_search(text, compiled(*c.pattern))) {
+  if (c.pattern && !std::regex_match(text, compiled(*c.pattern))) {
     ctx.fail("String should match pattern '" + *c.pattern + "'", "string_pattern_mismatch");
     return std::nullopt;
   }

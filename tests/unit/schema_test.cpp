@@ -235,5 +235,57 @@ TEST(SchemaTest, AnInvalidPatternIsAConfigurationError) {
   EXPECT_THROW((void)schema_of<BadPattern>().validate({{"code", "x"}}), ConfigurationError);
 }
 
+struct Patterns {
+  std::string code;
+  std::string word;
+  std::string nested;
+  static void describe(Fields<Patterns>& f) {
+    f.optional("code", &Patterns::code).pattern("^[A-Z]+-[0-9]+$");
+    f.optional("word", &Patterns::word).pattern("b|\\bz");
+    f.optional("nested", &Patterns::nested).pattern("^(a+)+$");
+  }
+};
+
+bool valid(const Json& data) {
+  try {
+    (void)schema_of<Patterns>().validate(data);
+    return true;
+  } catch (const SchemaValidationError&) {
+    return false;
+  }
+}
+
+TEST(SchemaTest, PatternsAreSearchedWithAnchorsMeaningTheEndsOfTheText) {
+  EXPECT_TRUE(valid({{"code", "AB-12"}}));
+  EXPECT_FALSE(valid({{"code", "xAB-12"}}));
+  EXPECT_FALSE(valid({{"code", "AB-12\nx"}}));
+  EXPECT_TRUE(valid({{"word", "abc"}}));  // found inside the text, as regex_search does
+  EXPECT_TRUE(valid({{"word", "a z"}}));
+  EXPECT_FALSE(valid({{"word", "az"}}));
+  EXPECT_FALSE(valid({{"word", ""}}));
+}
+
+// Found with tests/fuzz/schema (corpus: crash-pattern-stack-overflow): libstdc++'s backtracking
+// executor recursed once per character, so a 50 KB string in a field with a pattern crashed
+// the process (stack overflow), and ^(a+)+$ took exponential time on "aaa...!".
+TEST(SchemaTest, ALongStringAgainstAPatternNeitherOverflowsTheStackNorBacktracks) {
+  EXPECT_TRUE(valid({{"code", std::string(200'000, 'A') + "-1"}}));
+  EXPECT_FALSE(valid({{"code", std::string(200'000, 'A') + "-"}}));
+  EXPECT_FALSE(valid({{"nested", std::string(50'000, 'a') + "!"}}));
+  EXPECT_TRUE(valid({{"nested", std::string(50'000, 'a')}}));
+}
+
+struct BackReference {
+  std::string twice;
+  static void describe(Fields<BackReference>& f) {
+    f.required("twice", &BackReference::twice).pattern("^(a+)\\1$");
+  }
+};
+
+TEST(SchemaTest, APatternWithABackReferenceIsAConfigurationError) {
+  // Only a backtracking matcher can follow one; the schema's is linear.
+  EXPECT_THROW((void)schema_of<BackReference>().validate({{"twice", "aa"}}), ConfigurationError);
+}
+
 }  // namespace
 }  // namespace aws_helper
