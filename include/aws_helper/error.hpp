@@ -12,6 +12,11 @@
 
 namespace aws_helper {
 
+// `text` (a name or value taken from input, to be quoted in a message) cut to at most
+// `max_bytes` bytes on a UTF-8 character boundary, with "..." appended when cut: a message names
+// what it refuses without echoing a megabyte of someone's input back.
+[[nodiscard]] std::string excerpt(std::string_view text, std::size_t max_bytes = 64);
+
 class Error : public std::runtime_error {
  public:
   // A NUL byte in `message` (from input quoted in it, e.g. a path "/users/%00") is written as

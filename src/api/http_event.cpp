@@ -152,7 +152,7 @@ void read_single(Map& out, const Json* values, const char* where, bool decode) {
   for (const auto& [name, value] : values->items()) {
     if (value.is_null()) continue;
     if (!value.is_string())
-      throw ValueError(std::string("'") + where + "." + name + "' must be a string");
+      throw ValueError(std::string("'") + where + "." + excerpt(name) + "' must be a string");
     const auto& text = value.template get_ref<const std::string&>();
     if (decode) {
       out.add(percent_decode(name, true), percent_decode(text, true));

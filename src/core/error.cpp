@@ -7,6 +7,14 @@
 
 namespace aws_helper {
 
+std::string excerpt(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  std::size_t end = max_bytes;
+  // Back up over UTF-8 continuation bytes (10xxxxxx) so a character is not split.
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0U) == 0x80U) --end;
+  return std::string(text.substr(0, end)) + "...";
+}
+
 std::string Error::without_nul(const std::string& message) {
   if (message.find('\0') == std::string::npos) return message;
   std::string out;

@@ -19,7 +19,7 @@ std::string location(const Json& loc) {
   std::string out;
   for (const auto& part : loc) {
     if (!out.empty()) out += '.';
-    out += part.is_string() ? part.get<std::string>() : part.dump();
+    out += part.is_string() ? excerpt(part.get_ref<const std::string&>()) : part.dump();
   }
   return out.empty() ? "(root)" : out;
 }

@@ -16,6 +16,17 @@ constexpr std::array<std::string_view, 6> kScalarOperators = {"$eq",  "$ne", "$g
 constexpr std::array<std::string_view, 3> kJavaScript = {"$where", "$function", "$accumulator"};
 // Stages that write.
 constexpr std::array<std::string_view, 2> kWriting = {"$out", "$merge"};
+// The stages a pipeline may use: each reads only the documents flowing through it, or (the
+// $lookup family, checked below) a collection of the allow list. Anything else is refused by
+// name, so a stage added to MongoDB later ($collStats, $indexStats, $currentOp, $documents,
+// $changeStream and the like today) is refused until it is known to be safe.
+constexpr std::array<std::string_view, 26> kReadOnlyStages = {
+    "$match",  "$project",    "$addFields",   "$set",         "$unset",
+    "$group",  "$sort",       "$limit",       "$skip",        "$count",
+    "$unwind", "$lookup",     "$graphLookup", "$unionWith",   "$facet",
+    "$bucket", "$bucketAuto", "$sortByCount", "$replaceRoot", "$replaceWith",
+    "$sample", "$redact",     "$densify",     "$fill",        "$setWindowFields",
+    "$geoNear"};
 
 template <std::size_t N>
 bool one_of(std::string_view key, const std::array<std::string_view, N>& list) {
@@ -41,7 +52,7 @@ Json coerce_id_value(const Json& value) {
   if (value.is_string()) {
     const auto& text = value.get_ref<const std::string&>();
     if (!is_object_id_text(text)) {
-      throw ValueError("'_id' value '" + text + "' is not a valid ObjectId");
+      throw ValueError("'_id' value '" + excerpt(text) + "' is not a valid ObjectId");
     }
     return object_id(text);
   }
@@ -49,7 +60,8 @@ Json coerce_id_value(const Json& value) {
     Json out = Json::object();
     for (const auto& [op, operand] : value.items()) {
       if (op == "$in" || op == "$nin") {
-        if (!operand.is_array()) throw ValueError("'" + op + "' value for '_id' must be a list");
+        if (!operand.is_array())
+          throw ValueError("'" + excerpt(op) + "' value for '_id' must be a list");
         Json list = Json::array();
         for (const auto& item : operand) list.push_back(coerce_id_value(item));
         out[op] = list;
@@ -64,9 +76,13 @@ Json coerce_id_value(const Json& value) {
   throw ValueError("Unsupported type for '_id' filter: " + json_type(value));
 }
 
-std::string joined(const std::vector<std::string>& items) {
+template <typename List>
+std::string joined(const List& items) {
   std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  for (const auto& item : items) {
+    if (!out.empty()) out += ", ";
+    out += item;
+  }
   return out;
 }
 
@@ -119,9 +135,10 @@ Json ModelQueryLambda::checked_pipeline(const Json& pipeline) const {
   auto check_collection = [&allowed](const std::string& stage, const Json& name) {
     if (!name.is_string() ||
         std::find(allowed.begin(), allowed.end(), name.get<std::string>()) == allowed.end()) {
-      throw ValueError("Stage '" + stage + "' reads collection " +
-                       (name.is_string() ? "'" + name.get<std::string>() + "'" : "(not a name)") +
-                       ", which is not allowed. Allowed: " + joined(allowed));
+      throw ValueError(
+          "Stage '" + stage + "' reads collection " +
+          (name.is_string() ? "'" + excerpt(name.get<std::string>()) + "'" : "(not a name)") +
+          ", which is not allowed. Allowed: " + joined(allowed));
     }
   };
   std::function<Json(const Json&, bool)> check = [&](const Json& stages, bool top) -> Json {
@@ -135,6 +152,11 @@ Json ModelQueryLambda::checked_pipeline(const Json& pipeline) const {
       const auto& spec = stage.begin().value();
       if (one_of(name, kWriting)) {
         throw ValueError("Pipeline stage '" + name + "' is not allowed (it writes)");
+      }
+      if (!one_of(name, kReadOnlyStages)) {
+        throw ValueError("Pipeline stage '" + excerpt(name) +
+                         "' is not allowed (only read-only stages are: " + joined(kReadOnlyStages) +
+                         ")");
       }
       refuse_javascript(spec, "a pipeline");
       Json checked = stage;
@@ -179,7 +201,8 @@ void ModelQueryLambda::validate() {
   }
   const auto& name = collection->get_ref<const std::string&>();
   if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-    throw ValueError("Collection '" + name + "' is not allowed. Allowed: " + joined(allowed));
+    throw ValueError("Collection '" + excerpt(name) +
+                     "' is not allowed. Allowed: " + joined(allowed));
   }
   auto present = [&request](const char* key) {
     auto it = request.find(key);

@@ -18,7 +18,7 @@ constexpr std::int64_t kInt32Min = std::numeric_limits<std::int32_t>::min();
 constexpr std::int64_t kInt32Max = std::numeric_limits<std::int32_t>::max();
 
 [[noreturn]] void bad(const std::string& key, const std::string& why) {
-  throw ValueError("Invalid value for '" + key + "': " + why);
+  throw ValueError("Invalid value for '" + excerpt(key) + "': " + why);
 }
 
 std::int64_t parse_int64(const std::string& key, const Json& text) {
@@ -27,7 +27,7 @@ std::int64_t parse_int64(const std::string& key, const Json& text) {
   std::int64_t value = 0;
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
   if (ec != std::errc() || ptr != s.data() + s.size() || s.empty()) {
-    bad(key, "$numberLong is not an integer: " + s);
+    bad(key, "$numberLong is not an integer: " + excerpt(s));
   }
   return value;
 }
@@ -40,7 +40,7 @@ double parse_double_text(const std::string& key, const Json& text) {
   if (s == "-Infinity") return -std::numeric_limits<double>::infinity();
   double value = 0;
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-  if (ec != std::errc() || ptr != s.data() + s.size()) bad(key, "$numberDouble: " + s);
+  if (ec != std::errc() || ptr != s.data() + s.size()) bad(key, "$numberDouble: " + excerpt(s));
   return value;
 }
 
@@ -456,13 +456,13 @@ std::string parse_uuid(std::string_view text) {
   for (char c : text) {
     if (c != '-') hex += c;
   }
-  if (!canonical || hex.size() != 32) throw ValueError("'" + std::string(text) + "' is not a UUID");
+  if (!canonical || hex.size() != 32) throw ValueError("'" + excerpt(text) + "' is not a UUID");
   std::string bytes(16, '\0');
   for (std::size_t i = 0; i < 16; ++i) {
     unsigned byte = 0;
     auto [ptr, ec] = std::from_chars(hex.data() + 2 * i, hex.data() + 2 * i + 2, byte, 16);
     if (ec != std::errc() || ptr != hex.data() + 2 * i + 2) {
-      throw ValueError("'" + std::string(text) + "' is not a UUID");
+      throw ValueError("'" + excerpt(text) + "' is not a UUID");
     }
     bytes[i] = static_cast<char>(byte);
   }

@@ -53,7 +53,7 @@ bool is_object_id_hex(std::string_view text) noexcept {
 
 Json object_id(std::string_view hex) {
   if (!is_object_id_hex(hex)) {
-    throw ValueError("'" + std::string(hex) + "' is not a valid ObjectId");
+    throw ValueError("'" + excerpt(hex) + "' is not a valid ObjectId");
   }
   std::string lower(hex);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -108,7 +108,7 @@ Json decimal128(std::string_view text) {
   std::string copy(text);
   bson_decimal128_t dec;
   if (!bson_decimal128_from_string(copy.c_str(), &dec)) {
-    throw ValueError("'" + copy + "' is not a valid Decimal128");
+    throw ValueError("'" + excerpt(copy) + "' is not a valid Decimal128");
   }
   char canonical[BSON_DECIMAL128_STRING];
   bson_decimal128_to_string(&dec, canonical);

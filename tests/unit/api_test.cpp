@@ -88,6 +88,11 @@ TEST(HttpEventTest, MalformedEventsNameTheProblem) {
             "'headers' must be an object");
   EXPECT_EQ(message({{"httpMethod", "GET"}, {"path", "/"}, {"headers", {{"a", 1}}}}),
             "'headers.a' must be a string");
+  // A header name is user input: named, not echoed whole.
+  EXPECT_EQ(
+      message(
+          {{"httpMethod", "GET"}, {"path", "/"}, {"headers", {{std::string(1 << 20, 'n'), 1}}}}),
+      "'headers." + std::string(64, 'n') + "...' must be a string");
   EXPECT_NE(
       message({{"httpMethod", "POST"}, {"path", "/"}, {"body", "%%%"}, {"isBase64Encoded", true}})
           .find("isBase64Encoded"),

@@ -49,6 +49,16 @@ TEST(ErrorTest, JsonLibraryErrorsAreJSONError) {
   }
 }
 
+TEST(ErrorTest, AnExcerptIsBoundedAndDoesNotSplitACharacter) {
+  EXPECT_EQ(excerpt("short"), "short");
+  EXPECT_EQ(excerpt(std::string(64, 'a')), std::string(64, 'a'));
+  EXPECT_EQ(excerpt(std::string(65, 'a')), std::string(64, 'a') + "...");
+  EXPECT_EQ(excerpt(std::string(1 << 20, 'a')).size(), 67U);
+  // "é" is two bytes: cutting at 4 would split the third one, so the excerpt keeps two.
+  EXPECT_EQ(excerpt("\xc3\xa9\xc3\xa9\xc3\xa9", 3), "\xc3\xa9...");
+  EXPECT_EQ(excerpt("\xc3\xa9\xc3\xa9\xc3\xa9", 4), "\xc3\xa9\xc3\xa9...");
+}
+
 TEST(ErrorTest, ANulByteInTheMessageDoesNotCutIt) {
   // "/users/%00" reaching a message: what() is a C string, so the NUL is spelled out.
   ValueError error("Invalid ObjectId '" + std::string("a\0b", 3) + "'");

@@ -218,6 +218,43 @@ TEST(ModelQueryPipelineTest, AllowsWhitelistedLookups) {
   EXPECT_EQ(checked.size(), 3U);
   EXPECT_EQ(checked[0]["$lookup"]["from"], "customers");
 }
+// The stages the deny list let through (the review's $collStats returned the host name): every
+// stage not known to be read-only and confined is refused by name, at any depth.
+TEST(ModelQueryPipelineTest, OnlyKnownReadOnlyStagesPass) {
+  for (const char* stage : {"$collStats", "$indexStats", "$planCacheStats", "$currentOp",
+                            "$listSessions", "$listLocalSessions", "$documents", "$changeStream",
+                            "$changeStreamSplitLargeEvent", "$listSearchIndexes", "$search",
+                            "$shardedDataDistribution", "$queryStats", "$newStageOf2030"}) {
+    SCOPED_TRACE(stage);
+    std::string refusal = pipeline_refusal(Json::array({{{stage, Json::object()}}}));
+    EXPECT_EQ(refusal.rfind(std::string("Pipeline stage '") + stage +
+                                "' is not allowed (only read-only stages are: $match, ",
+                            0),
+              0U)
+        << refusal;
+    // Nested in a facet and in a $lookup's pipeline as well.
+    EXPECT_NE(pipeline_refusal(Json::array({{{"$facet", {{"a", {{{stage, Json::object()}}}}}}}})),
+              "");
+    EXPECT_NE(
+        pipeline_refusal(Json::array(
+            {{{"$lookup",
+               {{"from", "orders"}, {"as", "o"}, {"pipeline", {{{stage, Json::object()}}}}}}}})),
+        "");
+  }
+  // A long made-up name is named, but not echoed whole.
+  std::string refusal = pipeline_refusal(Json::array({{{"$" + std::string(100000, 'x'), 1}}}));
+  EXPECT_LT(refusal.size(), 1000U);
+  EXPECT_NE(refusal.find("$xxxx"), std::string::npos);
+}
+TEST(ModelQueryPipelineTest, TheUsualReadOnlyStagesPass) {
+  auto checked = pipeline_of(Json::parse(R"([{"$match": {"status": "open"}},
+      {"$project": {"a": 1}}, {"$addFields": {"b": 1}}, {"$set": {"c": 1}}, {"$unset": "c"},
+      {"$unwind": "$items"}, {"$group": {"_id": "$a", "n": {"$sum": 1}}}, {"$sort": {"n": -1}},
+      {"$skip": 1}, {"$limit": 5}, {"$count": "n"}, {"$replaceRoot": {"newRoot": "$$ROOT"}},
+      {"$sortByCount": "$a"}, {"$sample": {"size": 2}}, {"$bucketAuto": {"groupBy": "$a",
+      "buckets": 2}}])"));
+  EXPECT_EQ(checked.size(), 16U);  // the 15 stages and the maximum $limit
+}
 TEST(ModelQueryPipelineTest, RefusesMalformedStages) {
   EXPECT_EQ(pipeline_refusal(Json::parse(R"({"$match": {}})")),
             "'pipeline' must be a list of stages");
