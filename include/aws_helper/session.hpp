@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include <aws_helper/deadline.hpp>
 #include <aws_helper/json.hpp>
 
 namespace aws_helper {
@@ -83,6 +84,7 @@ struct RequestTags {
 struct Ambient {
   Session session;
   RequestTags tags;
+  std::optional<Deadline> deadline;  // current_deadline() (aws_helper/deadline.hpp)
 };
 // The request tags of this thread (set by the runtime for each invocation).
 [[nodiscard]] RequestTags& request_tags() noexcept;
@@ -99,6 +101,7 @@ class AmbientScope {
  private:
   SessionScope session_;
   RequestTags previous_tags_;
+  DeadlineScope deadline_;
 };
 }  // namespace detail
 

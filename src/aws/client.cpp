@@ -9,6 +9,7 @@
 #include <pugixml.hpp>
 
 #include <aws_helper/aws.hpp>
+#include <aws_helper/deadline.hpp>
 #include <aws_helper/env.hpp>
 #include <aws_helper/log.hpp>
 
@@ -168,9 +169,14 @@ ParsedError parse_error(const AwsResponse& response) {
   }
   out.code = clean_code(out.code);
   if (out.code.empty()) out.code = "HTTP" + std::to_string(response.status);
+  // A reply with no message of its own (a proxy's HTML page, a truncated body) is described,
+  // not quoted: its bytes are not ours to put in messages and logs.
   if (out.message.empty()) {
-    out.message = body.size() > 300 ? std::string(body.substr(0, 300)) + "..." : std::string(body);
-    if (out.message.empty()) out.message = "HTTP " + std::to_string(response.status);
+    out.message = body.empty()
+                      ? "HTTP " + std::to_string(response.status)
+                      : "a reply of " + std::to_string(body.size()) + " bytes" +
+                            (content_type.empty() ? "" : " (" + excerpt(content_type) + ")") +
+                            " with no error message";
   }
   return out;
 }
@@ -291,6 +297,11 @@ AwsResponse AwsClient::send(const AwsRequest& request) const {
       throw std::move(*failure);
     }
     auto delay = backoff(retry_, attempt);
+    // A retry that could not finish before the invocation's deadline is not started: the caller
+    // gets the typed error while it can still answer.
+    if (auto left = time_left(); left && delay + std::chrono::milliseconds(50) >= *left) {
+      throw std::move(*failure);
+    }
     Logger("aws").with(LogLevel::warn, failure->what(),
                        {{"attempt", attempt + 1}, {"retry_in_ms", delay.count()}});
     sleep_for(delay);

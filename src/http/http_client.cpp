@@ -6,6 +6,8 @@
 
 #include <curl/curl.h>
 
+#include <aws_helper/deadline.hpp>
+
 #include "core/ca_bundle.hpp"
 
 namespace aws_helper::http {
@@ -121,9 +123,11 @@ Response Client::send(const Request& request) {
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+  // Inside an invocation, no call outlives its deadline (aws_helper/deadline.hpp).
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
+                   static_cast<long>(bounded_by_deadline(request.timeout).count()));
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(request.connect_timeout.count()));
+                   static_cast<long>(bounded_by_deadline(request.connect_timeout).count()));
   curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
 
   if (request.method == "GET") {

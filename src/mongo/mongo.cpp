@@ -1,9 +1,14 @@
+#include <algorithm>
+#include <chrono>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <type_traits>
 
 #include <mongoc/mongoc.h>
 
+#include <aws_helper/deadline.hpp>
 #include <aws_helper/document.hpp>
 #include <aws_helper/log.hpp>
 #include <aws_helper/mongo.hpp>
@@ -35,10 +40,54 @@ void route_driver_logs() {
       nullptr);
 }
 
-// One client pool. libmongoc is initialised once per process, before the first pool.
+// The socket timeout when the URI sets none: a reply that has not come in 10 s is a hung
+// server for an API (API Gateway gives up at 29 s), not a slow query.
+constexpr std::int32_t kDefaultSocketTimeoutMs = 10000;
+// What an operation needs at least to be worth starting before the deadline.
+constexpr std::chrono::milliseconds kDeadlineMargin{100};
+
+// One client pool. libmongoc is initialised once per process, before the first pool. The
+// connection string is checked at once (a bad one fails the start); the driver's pool is made
+// at the first operation, when the deadline of the invocation is known (see socket_timeout()).
 struct Pool {
   mongoc_uri_t* uri = nullptr;
-  mongoc_client_pool_t* pool = nullptr;
+  mongoc_client_pool_t* pool_ = nullptr;
+  std::once_flag made;
+  std::set<std::string, std::less<>> user_set;  // the timeouts the connection string sets
+
+  // The waits of every operation, set when the driver's pool is made (the first operation):
+  //   socketTimeoutMS           a reply (a stopped process, a black-holed route): else 10 s
+  //                             instead of the driver's 5 minutes;
+  //   serverSelectionTimeoutMS  finding a server that answers (5 s by with_lambda_defaults);
+  //   connectTimeoutMS          a connection and its handshake (5 s, likewise).
+  // What the URI sets itself is kept. The defaults shrink inside an invocation with less time
+  // in all: the first operation's time left measures the function's timeout (every invocation
+  // of a container has the same), and each wait gets half of it, because the driver retries a
+  // read once after a network error — a reply's wait, then a server's, both before Lambda's
+  // deadline, so the caller gets the typed error and not a timeout.
+  void set_timeouts() {
+    std::optional<std::chrono::milliseconds> half;
+    if (auto left = time_left()) half = (*left - 2 * kDeadlineMargin) / 2;
+    for (auto [key, fallback] : {std::pair{MONGOC_URI_SOCKETTIMEOUTMS, kDefaultSocketTimeoutMs},
+                                 std::pair{MONGOC_URI_SERVERSELECTIONTIMEOUTMS, 5000},
+                                 std::pair{MONGOC_URI_CONNECTTIMEOUTMS, 5000}}) {
+      if (user_set.count(key) != 0) continue;
+      auto timeout = std::chrono::milliseconds(fallback);
+      if (half) timeout = std::clamp(*half, std::chrono::milliseconds(250), timeout);
+      mongoc_uri_set_option_as_int32(uri, key, static_cast<std::int32_t>(timeout.count()));
+    }
+  }
+
+  mongoc_client_pool_t* get() {
+    std::call_once(made, [this] {
+      set_timeouts();
+      pool_ = mongoc_client_pool_new(uri);
+      if (pool_ == nullptr) throw ConfigurationError("Could not create a MongoDB client pool");
+      mongoc_client_pool_set_error_api(pool_, MONGOC_ERROR_API_VERSION_2);
+      mongoc_client_pool_set_appname(pool_, "aws-cpp-helper");
+    });
+    return pool_;
+  }
 
   explicit Pool(const std::string& connection_string) {
     static std::once_flag once;
@@ -53,29 +102,41 @@ struct Pool {
     if (uri == nullptr) {
       throw ConfigurationError(std::string("Invalid MongoDB connection string: ") + error.message);
     }
-    pool = mongoc_client_pool_new(uri);
-    if (pool == nullptr) {
-      mongoc_uri_destroy(uri);
-      throw ConfigurationError("Could not create a MongoDB client pool");
+    if (mongoc_uri_t* own = mongoc_uri_new_with_error(connection_string.c_str(), &error)) {
+      for (const char* key : {MONGOC_URI_SOCKETTIMEOUTMS, MONGOC_URI_SERVERSELECTIONTIMEOUTMS,
+                              MONGOC_URI_CONNECTTIMEOUTMS}) {
+        if (mongoc_uri_has_option(own, key)) user_set.emplace(key);
+      }
+      mongoc_uri_destroy(own);
     }
-    mongoc_client_pool_set_error_api(pool, MONGOC_ERROR_API_VERSION_2);
-    mongoc_client_pool_set_appname(pool, "aws-cpp-helper");
   }
   ~Pool() {
-    mongoc_client_pool_destroy(pool);
+    if (pool_ != nullptr) mongoc_client_pool_destroy(pool_);
     mongoc_uri_destroy(uri);
   }
   Pool(const Pool&) = delete;
   Pool& operator=(const Pool&) = delete;
 };
 
+// An operation is not started when the invocation has no time left for it: the caller gets a
+// typed 503 while it can still answer, rather than Lambda's timeout.
+void check_deadline() {
+  if (auto left = time_left(); left && *left < kDeadlineMargin) {
+    throw MongoUnavailableError("MongoDB: no time left before the invocation's deadline (" +
+                                    std::to_string(left->count()) + " ms)",
+                                0, 0);
+  }
+}
+
 // A client borrowed from a pool for the length of one operation (or one cursor).
 class Lease {
  public:
-  explicit Lease(std::shared_ptr<Pool> pool)
-      : pool_(std::move(pool)), client_(mongoc_client_pool_pop(pool_->pool)) {}
+  explicit Lease(std::shared_ptr<Pool> pool) : pool_(std::move(pool)) {
+    check_deadline();
+    client_ = mongoc_client_pool_pop(pool_->get());
+  }
   ~Lease() {
-    if (client_ != nullptr) mongoc_client_pool_push(pool_->pool, client_);
+    if (client_ != nullptr) mongoc_client_pool_push(pool_->get(), client_);
   }
   Lease(const Lease&) = delete;
   Lease& operator=(const Lease&) = delete;
@@ -83,7 +144,7 @@ class Lease {
 
  private:
   std::shared_ptr<Pool> pool_;
-  mongoc_client_t* client_;
+  mongoc_client_t* client_ = nullptr;
 };
 
 struct CursorState {
@@ -122,7 +183,7 @@ BsonPtr filter_bson(const Json& filter) {
     logger.warn("MongoDB is unreachable: {}", message);
     const char* what = error.domain == MONGOC_ERROR_SERVER_SELECTION
                            ? "no server could be reached in time"
-                       : error.domain == MONGOC_ERROR_STREAM ? "the connection failed"
+                       : error.domain == MONGOC_ERROR_STREAM ? "the connection failed or timed out"
                                                              : "authentication failed";
     throw MongoUnavailableError(std::string("MongoDB is unreachable: ") + what, error.domain,
                                 error.code);
@@ -178,8 +239,23 @@ std::int64_t count_field(const Json& reply, const char* key) {
   return 0;
 }
 
+// A read inside an invocation asks the server to give up when the time left is spent
+// (maxTimeMS): a slow query ends with a typed error instead of outliving the invocation.
+void add_time_limit(Json& opts) {
+  if (auto left = time_left()) {
+    opts["maxTimeMS"] = std::max<std::int64_t>(1, (*left - detail::kDeadlineMargin).count());
+  }
+}
+
+BsonPtr read_options() {
+  Json opts = Json::object();
+  add_time_limit(opts);
+  return mongo::to_bson(opts);
+}
+
 BsonPtr find_options(const FindOptions& options) {
   Json opts = Json::object();
+  add_time_limit(opts);
   if (!options.projection.is_null() && !options.projection.empty())
     opts["projection"] = options.projection;
   if (!options.sort.is_null() && !options.sort.empty()) opts["sort"] = options.sort;
@@ -374,10 +450,11 @@ DeleteResult Collection::delete_many(const Json& filter) const {
 
 std::int64_t Collection::count_documents(const Json& filter) const {
   BsonPtr query = filter_bson(filter);
+  BsonPtr opts = read_options();
   detail::Lease lease(pool_);
   CollectionHandle collection(lease, database_, name_);
   bson_error_t error;
-  std::int64_t count = mongoc_collection_count_documents(collection.get(), query.get(), nullptr,
+  std::int64_t count = mongoc_collection_count_documents(collection.get(), query.get(), opts.get(),
                                                          nullptr, nullptr, &error);
   if (count < 0) raise(error);
   return count;
@@ -386,8 +463,9 @@ std::int64_t Collection::count_documents(const Json& filter) const {
 Cursor Collection::aggregate(const Json& pipeline) const {
   if (!pipeline.is_array()) throw ValueError("An aggregation pipeline must be a list of stages");
   BsonPtr stages = mongo::to_bson(Json{{"pipeline", pipeline}});
+  BsonPtr opts = read_options();
   return make_cursor(pool_, database_, name_, [&](mongoc_collection_t* collection) {
-    return mongoc_collection_aggregate(collection, MONGOC_QUERY_NONE, stages.get(), nullptr,
+    return mongoc_collection_aggregate(collection, MONGOC_QUERY_NONE, stages.get(), opts.get(),
                                        nullptr);
   });
 }

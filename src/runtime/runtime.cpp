@@ -97,6 +97,12 @@ InvocationResult invoke_once(const Handler& handler, const InvocationRequest& re
   current = &request.context;
   InvocationResult result;
   {
+    // The deadline on the steady clock, for every wait the handler starts (deadline.hpp).
+    std::optional<Deadline> deadline;
+    if (request.context.deadline != std::chrono::system_clock::time_point{}) {
+      deadline = std::chrono::steady_clock::now() + request.context.remaining_time();
+    }
+    DeadlineScope deadline_scope{deadline};
     // Each invocation starts with an empty session, whatever the previous one left.
     SessionScope scope{Session{}};
     // The framework's only catch-all: whatever the handler throws becomes an error reply.

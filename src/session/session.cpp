@@ -92,11 +92,13 @@ RequestTags& request_tags() noexcept {
 }
 
 Ambient capture_ambient() {
-  return Ambient{get_session(), request_tags()};
+  return Ambient{get_session(), request_tags(), current_deadline()};
 }
 
 AmbientScope::AmbientScope(const Ambient& ambient)
-    : session_(ambient.session), previous_tags_(std::exchange(request_tags(), ambient.tags)) {}
+    : session_(ambient.session),
+      previous_tags_(std::exchange(request_tags(), ambient.tags)),
+      deadline_(ambient.deadline) {}
 
 AmbientScope::~AmbientScope() {
   request_tags() = std::move(previous_tags_);

@@ -1,11 +1,14 @@
 // The MongoDB layer against FerretDB (started by ./scripts/test; AWS_HELPER_FERRETDB_URI).
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
+#include <fstream>
 #include <thread>
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <aws_helper/deadline.hpp>
 #include <aws_helper/document.hpp>
 #include <aws_helper/mongo.hpp>
 #include <aws_helper/repository.hpp>
@@ -526,6 +529,32 @@ class OwnFerretDb {
     }
   }
   void stop() { process_.reset(); }
+  // SIGSTOP / SIGCONT; returns once the process is in the state asked for (/proc/<pid>/stat:
+  // 'T' stopped), so the test does not race the signal.
+  void signal(int sig) const {
+    process_->signal(sig);
+    for (int i = 0; i < 200; ++i) {
+      std::ifstream stat("/proc/" + std::to_string(process_->pid()) + "/stat");
+      std::string pid, name, state;
+      stat >> pid >> name >> state;
+      if ((sig == SIGSTOP) == (state == "T")) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    ADD_FAILURE() << "FerretDB did not change state after signal " << sig;
+  }
+  // The driver rechecks a server it saw fail on its own time: the first operations after the
+  // server is back may still find none.
+  template <class F>
+  static auto once_back(F&& operation) {
+    for (int i = 0;; ++i) {
+      try {
+        return operation();
+      } catch (const MongoUnavailableError&) {
+        if (i == 50) throw;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+    }
+  }
   [[nodiscard]] std::string uri() const {
     return "mongodb://127.0.0.1:" + std::to_string(port_) +
            "/?serverSelectionTimeoutMS=500&connectTimeoutMS=500";
@@ -557,6 +586,85 @@ TEST(MongoOutageTest, StoppedServerGivesATypedErrorAndTheNextCallWorksWhenItIsBa
   EXPECT_EQ(things.count_documents(), 2);
   server.stop();
   std::system((std::string("rm -rf ") + dir_template).c_str());
+}
+
+// The review's hang: FerretDB stopped with SIGSTOP, its connections open and nothing answering.
+// It used to take the driver's 5-minute socket timeout; inside an invocation the wait now ends
+// before the deadline, with the typed 503 error, and the pool recovers when the server does.
+TEST(MongoOutageTest, AHungServerGivesATypedErrorBeforeTheInvocationsDeadline) {
+  char dir_template[] = "/tmp/aws-helper-hang.XXXXXX";
+  ASSERT_NE(::mkdtemp(dir_template), nullptr);
+  OwnFerretDb server(testing::unused_port(), dir_template);
+  Cluster cluster(server.uri());
+  auto things = cluster["hang"]["things"];
+  {
+    // The first operation runs inside a 3 s invocation: the pool's socket timeout follows it.
+    DeadlineScope invocation{std::chrono::steady_clock::now() + std::chrono::seconds(3)};
+    things.insert_one({{"n", 1}});
+    ASSERT_EQ(things.count_documents(), 1);
+    server.signal(SIGSTOP);
+    auto start = std::chrono::steady_clock::now();
+    try {
+      (void)things.count_documents();
+      ADD_FAILURE() << "expected MongoUnavailableError";
+    } catch (const MongoUnavailableError& error) {
+      EXPECT_EQ(error.http_status(), 503);
+      EXPECT_EQ(std::string(error.what()).find("127.0.0.1"), std::string::npos);
+    }
+    auto waited = std::chrono::steady_clock::now() - start;
+    EXPECT_LT(waited, std::chrono::milliseconds(3000)) << "past the invocation's deadline";
+    EXPECT_GT(waited, std::chrono::milliseconds(1000)) << "the socket timeout was not the bound";
+  }
+  server.signal(SIGCONT);
+  // The same pool, once the server answers again.
+  EXPECT_EQ(OwnFerretDb::once_back([&] { return things.count_documents(); }), 1);
+  server.stop();
+  std::system((std::string("rm -rf ") + dir_template).c_str());
+}
+
+// Outside an invocation (a task, `bootstrap serve` before its first request) the bound is the
+// default socketTimeoutMS of 10 s, not the driver's 5 minutes; a URI's own value wins.
+TEST(MongoOutageTest, AHungServerIsBoundedByTheSocketTimeoutOutsideAnInvocation) {
+  char dir_template[] = "/tmp/aws-helper-hang.XXXXXX";
+  ASSERT_NE(::mkdtemp(dir_template), nullptr);
+  OwnFerretDb server(testing::unused_port(), dir_template);
+  Cluster by_default(server.uri());
+  Cluster own_timeout(server.uri() + "&socketTimeoutMS=1500");
+  ASSERT_EQ(by_default["hang"]["things"].count_documents(), 0);
+  ASSERT_EQ(own_timeout["hang"]["things"].count_documents(), 0);
+  server.signal(SIGSTOP);
+  auto timed = [](const Cluster& cluster) {
+    auto start = std::chrono::steady_clock::now();
+    EXPECT_THROW((void)cluster["hang"]["things"].count_documents(), MongoUnavailableError);
+    return std::chrono::steady_clock::now() - start;
+  };
+  auto own = timed(own_timeout);
+  EXPECT_GT(own, std::chrono::milliseconds(1400));
+  EXPECT_LT(own, std::chrono::milliseconds(4000));
+  auto default_wait = timed(by_default);
+  EXPECT_GT(default_wait, std::chrono::seconds(9));
+  EXPECT_LT(default_wait, std::chrono::seconds(15));
+  server.signal(SIGCONT);
+  EXPECT_EQ(OwnFerretDb::once_back([&] { return by_default["hang"]["things"].count_documents(); }),
+            0);
+  server.stop();
+  std::system((std::string("rm -rf ") + dir_template).c_str());
+}
+
+// No operation starts without time for it: the typed error comes at once.
+TEST(MongoOutageTest, NoOperationStartsPastTheDeadline) {
+  Cluster cluster(ferretdb_uri());
+  DeadlineScope spent{std::chrono::steady_clock::now() + std::chrono::milliseconds(20)};
+  auto start = std::chrono::steady_clock::now();
+  try {
+    (void)cluster["hang"]["things"].count_documents();
+    ADD_FAILURE() << "expected MongoUnavailableError";
+  } catch (const MongoUnavailableError& error) {
+    EXPECT_NE(std::string(error.what()).find("no time left before the invocation's deadline"),
+              std::string::npos)
+        << error.what();
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(50));
 }
 
 // An external cluster is a second server: writes through external_db() land there and not in

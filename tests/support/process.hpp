@@ -61,9 +61,16 @@ class Process {
     return -1;
   }
 
+  // Sends `sig` to the process group (SIGSTOP / SIGCONT to hang and resume a server).
+  void signal(int sig) const {
+    if (pid_ > 0) ::kill(-pid_, sig);
+  }
+  [[nodiscard]] pid_t pid() const noexcept { return pid_; }
+
   void stop() {
     if (pid_ <= 0) return;
     ::kill(-pid_, SIGTERM);
+    ::kill(-pid_, SIGCONT);  // a stopped process only sees SIGTERM once it runs
     for (int i = 0; i < 200; ++i) {
       if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
         pid_ = -1;

@@ -15,6 +15,7 @@
 #include <httplib.h>
 
 #include <aws_helper/aws.hpp>
+#include <aws_helper/deadline.hpp>
 
 #include "support/ports.hpp"
 
@@ -371,6 +372,96 @@ TEST_F(AwsEnvTest, ATimedOutRequestThatMayHaveRunIsNotSentAgain) {
   request.idempotent = true;
   EXPECT_THROW(static_cast<void>(client.send(request)), AwsError);
   EXPECT_EQ(calls, 4);  // 1 + 3 attempts
+}
+
+// Inside an invocation every call is bounded by its deadline: a slow reply (no timeout of its
+// own) ends at the deadline with a typed error, and a retry that could not finish in time is
+// not started.
+TEST_F(AwsEnvTest, TheInvocationDeadlineBoundsASlowReplyAndItsRetries) {
+  use_test_credentials();
+  Server server;
+  std::atomic<int> calls{0};
+  server->Post("/slow", [&](const httplib::Request&, httplib::Response& res) {
+    ++calls;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    res.set_content("{}", "application/json");
+  });
+  set("AWS_ENDPOINT_URL", server.url());
+  AwsClient client("lambda", "LAMBDA");
+  AwsRequest request;
+  request.path = "/slow";
+  request.idempotent = true;  // retryable, no timeout of its own
+  DeadlineScope deadline{std::chrono::steady_clock::now() + std::chrono::milliseconds(300)};
+  auto start = std::chrono::steady_clock::now();
+  try {
+    static_cast<void>(client.send(request));
+    ADD_FAILURE() << "expected a timeout";
+  } catch (const AwsError& error) {
+    EXPECT_EQ(error.code(), "RequestTimeout");
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1000));
+  // The attempts after the deadline were cut to curl's floor and the backoff stopped them.
+  EXPECT_LE(calls.load(), 2);
+}
+
+TEST_F(AwsEnvTest, ThrottlingIsNotRetriedPastTheDeadline) {
+  use_test_credentials();
+  AwsClient::set_sleep_for_tests(nullptr);  // real sleeps: the deadline is real time
+  Server server;
+  std::atomic<int> calls{0};
+  server->Post("/", [&](const httplib::Request&, httplib::Response& res) {
+    ++calls;
+    res.status = 503;
+    res.set_content("<ErrorResponse><Error><Code>ServiceUnavailable</Code></Error></ErrorResponse>",
+                    "text/xml");
+  });
+  set("AWS_ENDPOINT_URL", server.url());
+  set("AWS_MAX_ATTEMPTS", "50");
+  AwsClient client("sns", "SNS");
+  DeadlineScope deadline{std::chrono::steady_clock::now() + std::chrono::milliseconds(400)};
+  auto start = std::chrono::steady_clock::now();
+  try {
+    static_cast<void>(client.query("Publish", "2010-03-31", {}));
+    ADD_FAILURE() << "expected ServiceUnavailable";
+  } catch (const AwsError& error) {
+    EXPECT_EQ(error.code(), "ServiceUnavailable");
+    EXPECT_EQ(error.status(), 503);
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(450));
+  EXPECT_LT(calls.load(), 50);
+}
+
+// A reply that is not what the protocol says: a typed error, the bytes not quoted back.
+TEST_F(AwsEnvTest, AMalformedReplyIsATypedErrorThatQuotesNothing) {
+  use_test_credentials();
+  Server server;
+  server->Post("/", [&](const httplib::Request& req, httplib::Response& res) {
+    if (req.has_header("X-Amz-Target")) {
+      res.set_content(R"({"secret": "s3cr3t", "unterminated)", "application/x-amz-json-1.1");
+    } else {
+      res.status = 500;
+      res.set_content("<html>s3cr3t gateway page", "text/html");
+    }
+  });
+  set("AWS_ENDPOINT_URL", server.url());
+  set("AWS_MAX_ATTEMPTS", "1");
+  AwsClient ecs("ecs", "ECS");
+  try {
+    static_cast<void>(ecs.json("AmazonEC2ContainerServiceV20141113.RunTask", "1.1", {{"a", 1}}));
+    ADD_FAILURE() << "no error";
+  } catch (const AwsError& error) {
+    EXPECT_EQ(error.code(), "InvalidReply");
+    EXPECT_EQ(std::string(error.what()).find("s3cr3t"), std::string::npos) << error.what();
+  }
+  AwsClient sns("sns", "SNS");
+  try {
+    static_cast<void>(sns.query("Publish", "2010-03-31", {}));
+    ADD_FAILURE() << "no error";
+  } catch (const AwsError& error) {
+    EXPECT_EQ(error.status(), 500);
+    EXPECT_FALSE(error.code().empty());
+    EXPECT_EQ(std::string(error.what()).find("s3cr3t"), std::string::npos) << error.what();
+  }
 }
 
 TEST_F(AwsEnvTest, SignatureErrorsDoNotQuoteTheCanonicalRequest) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <aws_helper/deadline.hpp>
 #include <aws_helper/log.hpp>
 #include <aws_helper/pool.hpp>
 
@@ -47,6 +48,41 @@ TEST(PoolTest, GatherTasksInheritSessionAndRequestTags) {
       8, [] { return *get_session().state() + "/" + detail::request_tags().request_id; });
   for (const auto& result : gather(tasks, 0, pool)) EXPECT_EQ(result, "maine/req-1");
   detail::request_tags() = {};
+}
+
+// The helpers of an SQS batch wait on MongoDB and AWS too: they get the invocation's deadline.
+TEST(PoolTest, TasksInheritTheDeadlineAndDoNotKeepIt) {
+  ThreadPool pool(2);
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  {
+    DeadlineScope scope{deadline};
+    std::vector<std::function<bool()>> tasks(6, [deadline] {
+      auto left = time_left();
+      return current_deadline() == deadline && left && *left <= 5000ms && *left > 1000ms;
+    });
+    for (bool ok : gather(tasks, 0, pool)) EXPECT_TRUE(ok);
+  }
+  EXPECT_FALSE(pool.submit([] { return current_deadline().has_value(); }).get());
+}
+
+TEST(DeadlineTest, BoundsTimeoutsOnlyInsideAScope) {
+  EXPECT_FALSE(time_left().has_value());
+  EXPECT_EQ(bounded_by_deadline(10s), 10s);
+  EXPECT_EQ(bounded_by_deadline(0ms), 0ms);  // "no timeout" stays so outside an invocation
+  {
+    DeadlineScope outer{std::chrono::steady_clock::now() + 2s};
+    EXPECT_LE(bounded_by_deadline(10s), 2000ms);
+    EXPECT_GT(bounded_by_deadline(10s), 1000ms);
+    EXPECT_LE(bounded_by_deadline(0ms), 2000ms);  // no timeout becomes the time left
+    EXPECT_EQ(bounded_by_deadline(50ms), 50ms);
+    {
+      DeadlineScope passed{std::chrono::steady_clock::now() - 1s};
+      EXPECT_EQ(time_left(), 0ms);
+      EXPECT_EQ(bounded_by_deadline(10s), 1ms);  // the floor: fails at once, never unbounded
+    }
+    EXPECT_GT(*time_left(), 1000ms);  // the outer deadline is back
+  }
+  EXPECT_FALSE(current_deadline().has_value());
 }
 
 TEST(PoolTest, PoolThreadsDoNotKeepTheSessionAfterATask) {
