@@ -20,4 +20,8 @@ using Json = nlohmann::ordered_json;
 // Parses text as JSON; throws aws_helper::ValueError naming `what` and the parser's complaint.
 [[nodiscard]] Json parse_json(std::string_view text, std::string_view what = "JSON");
 
+// Whether `text` is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing
+// above U+10FFFF).
+[[nodiscard]] bool valid_utf8(std::string_view text) noexcept;
+
 }  // namespace aws_helper

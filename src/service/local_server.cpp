@@ -3,13 +3,17 @@
 // handler Lambda runs, one at a time as one Lambda instance would.
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <iostream>
 #include <mutex>
 #include <random>
+#include <thread>
 
 #include <httplib.h>
+#include <pthread.h>
 
 #include <aws_helper/base64.hpp>
+#include <aws_helper/json.hpp>
 #include <aws_helper/limits.hpp>
 #include <aws_helper/log.hpp>
 #include <aws_helper/service.hpp>
@@ -44,15 +48,17 @@ std::string raw_path(const httplib::Request& request) {
   return request.target.substr(0, request.target.find('?'));
 }
 
-Json make_event(const httplib::Request& request, bool rest, const std::string& request_id,
-                const std::string& host) {
+Json make_event(const httplib::Request& request, const std::string& raw_body, bool rest,
+                const std::string& request_id, const std::string& host) {
   auto now = std::chrono::system_clock::now();
   auto epoch_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
   std::string content_type = request.get_header_value("Content-Type");
-  bool base64 = !request.body.empty() && !textual(content_type);
-  Json body = request.body.empty() ? Json(nullptr)
-                                   : Json(base64 ? base64_encode(request.body) : request.body);
+  // A body that is not text, or not valid UTF-8 whatever its type says, travels base64-encoded
+  // as API Gateway sends it: the JSON event cannot hold the bytes, and replacing them (what
+  // serialising them as text would do) would store something the client never sent.
+  bool base64 = !raw_body.empty() && (!textual(content_type) || !valid_utf8(raw_body));
+  Json body = raw_body.empty() ? Json(nullptr) : Json(base64 ? base64_encode(raw_body) : raw_body);
   if (rest) {
     Json headers = Json::object();
     Json multi_headers = Json::object();
@@ -181,16 +187,27 @@ int serve_http(const ServiceDefinition& service, const LocalServerOptions& optio
   }
   std::mutex one_at_a_time;
   std::string host = options.host + ":" + std::to_string(options.port);
+  // SIGTERM / SIGINT stop the server the way a container stop should: no new connections, the
+  // request in flight finishes and gets its reply, then the process exits 0. The signals are
+  // blocked here, before the server's threads exist (they inherit the mask), and taken by one
+  // thread of ours with sigwait.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGUSR2);  // ours: wakes the waiting thread when the server ends
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   httplib::Server server;
-  auto serve = [&](const httplib::Request& request, httplib::Response& response) {
+  auto serve_body = [&](const httplib::Request& request, const std::string& raw_body,
+                        httplib::Response& response) {
     std::lock_guard lock(one_at_a_time);
     runtime::InvocationRequest invocation;
     invocation.context.request_id = new_request_id();
     invocation.context.deadline = std::chrono::system_clock::now() + std::chrono::seconds(30);
     invocation.context.function_arn =
         fmt::format("arn:aws:lambda:local:000000000000:function:{}", service.name);
-    invocation.payload =
-        dump_json(make_event(request, options.rest_events, invocation.context.request_id, host));
+    invocation.payload = dump_json(
+        make_event(request, raw_body, options.rest_events, invocation.context.request_id, host));
     runtime::InvocationResult result = runtime::invoke_once(handler, invocation);
     if (!result.ok) {
       // What API Gateway answers when the function fails.
@@ -200,11 +217,39 @@ int serve_http(const ServiceDefinition& service, const LocalServerOptions& optio
     }
     write_reply(result.payload, response);
   };
-  for (const char* pattern : {".*"}) {
+  auto serve = [&](const httplib::Request& request, httplib::Response& response) {
+    serve_body(request, request.body, response);
+  };
+  // The methods with a body read it themselves: cpp-httplib would otherwise wait for the end of
+  // the connection when a PUT or PATCH has neither Content-Length nor chunked encoding, and
+  // answer an empty 400 before the service sees the request. API Gateway passes such a request
+  // on with no body, and so does this server (the route then answers it: 405, or its handler).
+  auto serve_reading = [&](const httplib::Request& request, httplib::Response& response,
+                           const httplib::ContentReader& reader) {
+    std::string body;
+    if (request.has_header("Content-Length") || request.has_header("Transfer-Encoding")) {
+      bool read = reader([&body](const char* data, std::size_t size) {
+        body.append(data, size);
+        return true;
+      });
+      if (!read) {  // over the body limit (cpp-httplib set 413), or the client went away
+        if (response.status < 400) response.status = 400;
+        response.set_content(response.status == 413 ? R"({"message":"Request Entity Too Large"})"
+                                                    : R"({"message":"Bad Request"})",
+                             "application/json");
+        return;
+      }
+    }
+    serve_body(request, body, response);
+  };
+  // [\s\S]: a path that decodes to a CR or LF ("/users/%0D%0A") is still a request for the
+  // service to answer (a 404 of its own), where "." would not match and cpp-httplib would give
+  // an empty 404.
+  for (const char* pattern : {R"([\s\S]*)"}) {
     server.Get(pattern, serve);
-    server.Post(pattern, serve);
-    server.Put(pattern, serve);
-    server.Patch(pattern, serve);
+    server.Post(pattern, serve_reading);
+    server.Put(pattern, serve_reading);
+    server.Patch(pattern, serve_reading);
     server.Delete(pattern, serve);
     server.Options(pattern, serve);
   }
@@ -216,8 +261,23 @@ int serve_http(const ServiceDefinition& service, const LocalServerOptions& optio
   }
   std::cerr << fmt::format("Serving {} on http://{} ({} routes; `bootstrap routes` lists them)\n",
                            service.name, host, service.apis.size());
-  server.listen_after_bind();
-  return 0;
+  std::atomic<bool> listening{true};
+  std::thread stopper([&] {
+    int signal = 0;
+    do {
+      sigwait(&stop_signals, &signal);
+      if (!listening) return;  // woken by the return below, not by a signal from outside
+    } while (signal == SIGUSR2);
+    std::cerr << fmt::format("{}: finishing the request in flight, then stopping\n",
+                             signal == SIGTERM ? "SIGTERM" : "SIGINT");
+    server.stop();
+  });
+  bool listened = server.listen_after_bind();
+  listening = false;
+  pthread_kill(stopper.native_handle(), SIGUSR2);  // no-op once the stopper has returned
+  stopper.join();
+  pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);
+  return listened ? 0 : 1;
 }
 
 }  // namespace aws_helper

@@ -1,9 +1,14 @@
 // The `api` handler end to end: AWS's event shapes under the real emulator, token auth against
 // FerretDB, and `bootstrap serve` over real HTTP.
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <thread>
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <aws_helper/document.hpp>
 #include <aws_helper/json.hpp>
@@ -356,6 +361,86 @@ TEST(LocalServerTest, ServesTheApisOverHttp) {
   ASSERT_TRUE(huge);
   EXPECT_EQ(huge->status, 413);
   EXPECT_EQ(client.Get("/users")->status, 200) << "the server carries on";
+}
+
+// Raw HTTP/1.1 to the server (a request cpp-httplib's client would not send as is); returns the
+// status line and the body.
+std::pair<std::string, std::string> raw_http(int port, const std::string& request) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): the sockets API
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    ::close(fd);
+    return {"connect failed", ""};
+  }
+  timeval limit{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
+  (void)::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+  std::string reply;
+  char buffer[4096];
+  for (ssize_t got = 0; (got = ::recv(fd, buffer, sizeof(buffer), 0)) > 0;) {
+    reply.append(buffer, static_cast<std::size_t>(got));
+  }
+  ::close(fd);
+  auto line_end = reply.find("\r\n");
+  auto body_at = reply.find("\r\n\r\n");
+  return {reply.substr(0, line_end), body_at == std::string::npos ? "" : reply.substr(body_at + 4)};
+}
+
+// The review's cases where `bootstrap serve` was not API Gateway.
+TEST(LocalServerTest, BehavesLikeApiGatewayForOddRequests) {
+  testing::LocalServer server(TEST_SERVICE_BOOTSTRAP);
+  // A PUT or PATCH with neither Content-Length nor a chunked body reaches the service, with no
+  // body (cpp-httplib answered an empty 400 after waiting for the connection to close).
+  auto [put_status, put_body] =
+      raw_http(server.port(), "PUT /users/7 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(put_status, "HTTP/1.1 200 OK") << put_body;
+  EXPECT_EQ(Json::parse(put_body)["id"], "7");
+  auto [patch_status, patch_body] =
+      raw_http(server.port(), "PATCH /users HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(patch_status, "HTTP/1.1 405 Method Not Allowed") << patch_body;
+  EXPECT_NE(patch_body.find("not allowed"), std::string::npos) << patch_body;
+
+  // Invalid UTF-8 in a JSON body is refused, not replaced by U+FFFD and stored.
+  auto client = server.client();
+  auto bad_utf8 = client.Post("/users/9/posts", "{\"title\": \"\xff\xfe\"}", "application/json");
+  ASSERT_TRUE(bad_utf8);
+  EXPECT_EQ(bad_utf8->status, 400) << bad_utf8->body;
+  EXPECT_EQ(bad_utf8->body.find("\xef\xbf\xbd"), std::string::npos);
+  // Valid UTF-8 still goes through as text.
+  auto good_utf8 =
+      client.Post("/users/9/posts", "{\"title\": \"caf\xc3\xa9\"}", "application/json");
+  ASSERT_TRUE(good_utf8);
+  EXPECT_EQ(good_utf8->status, 201);
+  EXPECT_EQ(Json::parse(good_utf8->body)["data"]["title"], "caf\xc3\xa9");
+
+  // An encoded CR/LF in the path is the service's own 404, not an empty one.
+  auto crlf = client.Get("/users/%0D%0Ax/y/z");
+  ASSERT_TRUE(crlf);
+  EXPECT_EQ(crlf->status, 404);
+  EXPECT_FALSE(crlf->body.empty());
+  EXPECT_NE(Json::parse(crlf->body)["message"].get<std::string>().find("No route"),
+            std::string::npos);
+}
+
+// SIGTERM while a request runs: the reply is finished and sent, then the server exits 0.
+TEST(LocalServerTest, SigtermFinishesTheRequestInFlight) {
+  auto server = std::make_unique<testing::LocalServer>(TEST_SERVICE_BOOTSTRAP);
+  std::optional<httplib::Result> slow;
+  std::thread caller([&] {
+    slow = server->client().Post("/shippings?sleep_ms=800", "a=1",
+                                 "application/x-www-form-urlencoded");
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  int code = server->terminate_and_wait(std::chrono::seconds(5));
+  caller.join();
+  ASSERT_TRUE(slow.has_value() && *slow) << "the request in flight got no reply";
+  EXPECT_EQ((*slow)->status, 201) << (*slow)->body;
+  EXPECT_EQ(code, 0);
+  EXPECT_NE(server->output().find("SIGTERM: finishing the request in flight"), std::string::npos);
 }
 
 TEST(LocalServerTest, RestEvents) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <csignal>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -50,6 +51,13 @@ class LocalServer {
     return client;
   }
   [[nodiscard]] int port() const noexcept { return port_; }
+
+  // SIGTERM, as a container stop sends it; the exit code (-1: killed or still running at
+  // `limit`).
+  int terminate_and_wait(std::chrono::milliseconds limit) {
+    process_->signal(SIGTERM);
+    return process_->wait(limit);
+  }
 
   // Everything the server printed so far (its log lines).
   [[nodiscard]] std::string output() const {

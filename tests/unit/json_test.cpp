@@ -77,6 +77,21 @@ TEST(JsonTest, NestingDeeperThanTheLimitIsRefusedBeforeParsing) {
   EXPECT_EQ(parse_json(text)[0].get<std::string>().size(), 1001u);
 }
 
+TEST(JsonTest, Utf8ValidationFollowsRfc3629) {
+  EXPECT_TRUE(valid_utf8(""));
+  EXPECT_TRUE(valid_utf8("plain ascii"));
+  EXPECT_TRUE(
+      valid_utf8("\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf"));  // é € 😀 U+10FFFF
+  EXPECT_FALSE(valid_utf8("\xff"));
+  EXPECT_FALSE(valid_utf8("\xc3"));              // cut short
+  EXPECT_FALSE(valid_utf8("\xc3\x28"));          // not a continuation byte
+  EXPECT_FALSE(valid_utf8("\xc0\xaf"));          // overlong '/'
+  EXPECT_FALSE(valid_utf8("\xe0\x80\xaf"));      // overlong, three bytes
+  EXPECT_FALSE(valid_utf8("\xed\xa0\x80"));      // a UTF-16 surrogate
+  EXPECT_FALSE(valid_utf8("\xf4\x90\x80\x80"));  // above U+10FFFF
+  EXPECT_FALSE(valid_utf8("\xf0\x9f\x98"));      // four bytes cut short
+}
+
 TEST(JsonTest, ParsesValidText) {
   EXPECT_EQ(parse_json(R"([1,"x"])")[1], "x");
 }
