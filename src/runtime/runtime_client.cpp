@@ -11,11 +11,16 @@ namespace {
 constexpr std::string_view kErrorTypeHeader = "Lambda-Runtime-Function-Error-Type";
 
 std::chrono::system_clock::time_point parse_deadline(const std::optional<std::string>& text) {
+  // system_clock counts nanoseconds in 64 bits: a deadline past 2262 would overflow on the way
+  // in. It is not one Lambda sends; like a missing one, it gets the fallback below.
+  constexpr long long kLatestMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                      std::chrono::system_clock::duration::max())
+                                      .count();
   if (text) {
     long long ms = 0;
     const char* end = text->data() + text->size();
     auto [ptr, ec] = std::from_chars(text->data(), end, ms);
-    if (ec == std::errc() && ptr == end && ms > 0) {
+    if (ec == std::errc() && ptr == end && ms > 0 && ms <= kLatestMs) {
       return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
     }
   }

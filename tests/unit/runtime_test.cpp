@@ -248,5 +248,25 @@ TEST(InvocationContextTest, MissingDeadlineFallsBackToFunctionTimeout) {
   EXPECT_LE(context.remaining_time().count(), 30000);
 }
 
+// Found by tests/fuzz/runtime_headers (corpus: crash-deadline-beyond-2262): a deadline in
+// milliseconds was converted to system_clock's nanoseconds without a range check, a signed
+// overflow for anything past 2262 (here 1542409706886888 ms, the digits of a real one doubled).
+TEST(InvocationContextTest, ADeadlineBeyondTheClockFallsBackToFunctionTimeout) {
+  setenv("AWS_LAMBDA_FUNCTION_TIMEOUT", "30", 1);
+  for (const char* deadline : {"1542409706886888", "9223372036854775807"}) {
+    auto context = context_from_headers(
+        {{"Lambda-Runtime-Aws-Request-Id", "x"}, {"Lambda-Runtime-Deadline-Ms", deadline}});
+    EXPECT_GT(context.remaining_time().count(), 29000) << deadline;
+    EXPECT_LE(context.remaining_time().count(), 30000) << deadline;
+  }
+  unsetenv("AWS_LAMBDA_FUNCTION_TIMEOUT");
+  // The latest deadline the clock holds is still read as sent.
+  auto latest = context_from_headers({{"Lambda-Runtime-Deadline-Ms", "9223372036854"}});
+  EXPECT_EQ(
+      std::chrono::duration_cast<std::chrono::milliseconds>(latest.deadline.time_since_epoch())
+          .count(),
+      9223372036854);
+}
+
 }  // namespace
 }  // namespace aws_helper::runtime
