@@ -150,12 +150,13 @@ std::vector<ExternalCluster> external_clusters_from_json(std::string_view text,
                                                          std::string_view password) {
   std::vector<ExternalCluster> clusters;
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) return clusters;
+  // parse_json: the depth limit, a number out of range (1e400) refused like any other bad JSON,
+  // and a message that never quotes the text, whose connection strings carry passwords.
   Json parsed;
   try {
-    parsed = Json::parse(text);
-  } catch (const Json::parse_error& error) {
-    throw ConfigurationError(std::string("EXTERNAL_MONGODB_CONNECTIONS is not valid JSON: ") +
-                             error.what());
+    parsed = parse_json(text, "EXTERNAL_MONGODB_CONNECTIONS");
+  } catch (const ValueError& error) {
+    throw ConfigurationError(error.what());
   }
   if (!parsed.is_array()) {
     throw ConfigurationError(

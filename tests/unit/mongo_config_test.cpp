@@ -146,5 +146,28 @@ TEST_F(MongoConfigTest, ExternalClustersBadConfigurationIsClear) {
   }
 }
 
+// Found by tests/fuzz/mongo_uri (corpus: crash-external-number-out-of-range): Json::parse's
+// out_of_range escaped as itself, not a ConfigurationError, and a parse error quoted the text
+// it stopped at, a password included.
+TEST_F(MongoConfigTest, ExternalClustersBadJsonIsAConfigurationErrorThatQuotesNothing) {
+  for (const char* bad : {"[55555555555555e55555]", R"([{"name":"x","n":1e400}])",
+                          R"([{"name":"x","connection_string":"mongodb://u:s3cr3t@h)"}) {
+    setenv("EXTERNAL_MONGODB_CONNECTIONS", bad, 1);
+    try {
+      (void)external_clusters_from_env();
+      ADD_FAILURE() << bad << " was accepted";
+    } catch (const ConfigurationError& error) {
+      std::string message = error.what();
+      EXPECT_NE(message.find("EXTERNAL_MONGODB_CONNECTIONS is not valid JSON"), std::string::npos)
+          << message;
+      EXPECT_EQ(message.find("s3cr3t"), std::string::npos) << message;
+      EXPECT_EQ(message.find("5555"), std::string::npos) << message;
+    }
+  }
+  setenv("EXTERNAL_MONGODB_CONNECTIONS", (std::string(200, '[') + std::string(200, ']')).c_str(),
+         1);
+  EXPECT_THROW((void)external_clusters_from_env(), ConfigurationError);
+}
+
 }  // namespace
 }  // namespace aws_helper::mongo
