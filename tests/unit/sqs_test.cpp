@@ -230,6 +230,22 @@ TEST(SqsBatchModeTest, APoisonRecordFailsAloneAndNeverReachesTheBatch) {
   }
 }
 
+// The same through SNS (the default delivery): the notification's Message is what cannot be
+// read; the record fails alone and the others of the batch are processed.
+TEST(SqsBatchModeTest, APoisonSnsMessageFailsAloneToo) {
+  BatchConsumer consumer;
+  auto good = sns_envelope(Json{{"order", 1}}).dump();
+  auto reply = consumer.run(
+      {{"Records",
+        {record("a", good), record("p", sns_envelope(Json(R"({"amount": 1e400})")).dump()),
+         record("q", sns_envelope(Json(std::string(300, '['))).dump()), record("c", good)}}});
+  EXPECT_EQ(failures(reply), (std::vector<std::string>{"p", "q"}));
+  ASSERT_EQ(consumer.groups.size(), 1U);
+  EXPECT_EQ(consumer.groups[0], (std::vector<std::string>{"a", "c"}));
+  EXPECT_EQ(reply["results"][1]["error"].get<std::string>().rfind("The SNS message is ", 0), 0u)
+      << reply["results"][1];
+}
+
 TEST(SqsBatchModeTest, OnAFifoQueueThePoisonRecordHoldsBackTheRecordsAfterIt) {
   BatchConsumer consumer;
   std::string fifo = "arn:aws:sqs:us-east-2:123456789012:orders.fifo";
