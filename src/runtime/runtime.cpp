@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <atomic>
+#include <csignal>
 #include <cstdlib>
 #include <thread>
 
@@ -123,7 +125,38 @@ InvocationResult invoke_once(const Handler& handler, const InvocationRequest& re
   return result;
 }
 
+namespace {
+// SIGTERM (Lambda's shutdown, the emulator stopping, a container stop): between invocations
+// the process ends at once; during one, the invocation finishes and its reply is posted first.
+std::atomic<bool> in_flight{false};
+std::atomic<bool> stop_requested{false};
+
+extern "C" void on_stop_signal(int /*signal*/) {
+  if (!in_flight.load()) std::_Exit(0);  // async-signal-safe; nothing is in progress
+  stop_requested.store(true);
+}
+
+// Installs on_stop_signal for the lifetime of run() and puts the previous action back.
+class StopSignalScope {
+ public:
+  StopSignalScope() {
+    struct sigaction action {};
+    action.sa_handler = on_stop_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGTERM, &action, &previous_);
+    stop_requested = false;
+  }
+  ~StopSignalScope() { sigaction(SIGTERM, &previous_, nullptr); }
+  StopSignalScope(const StopSignalScope&) = delete;
+  StopSignalScope& operator=(const StopSignalScope&) = delete;
+
+ private:
+  struct sigaction previous_ {};
+};
+}  // namespace
+
 int run(const Handler& handler, const RunOptions& options) {
+  StopSignalScope stop_signal;
   auto endpoint = resolve_endpoint(options);
   if (!endpoint) {
     logger().error("AWS_LAMBDA_RUNTIME_API is not set: run under Lambda or the emulator");
@@ -160,11 +193,17 @@ int run(const Handler& handler, const RunOptions& options) {
     }
     ++served;
 
+    in_flight = true;
     InvocationResult outcome = invoke_once(handler, invocation);
     log::set_request_context(invocation.context.request_id, invocation.context.trace_id);
     Next next = deliver(client, invocation, std::move(outcome));
     log::clear_request_context();
+    in_flight = false;
     if (next == Next::exit) return 1;
+    if (stop_requested) {
+      logger().info("SIGTERM during an invocation: its reply is posted; stopping");
+      return 0;
+    }
   }
   return 0;
 }

@@ -1,4 +1,7 @@
+#include <chrono>
+#include <csignal>
 #include <cstdlib>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -33,6 +36,30 @@ TEST(RuntimeTest, PostsTheHandlerReply) {
   EXPECT_EQ(posted[0].path, "/2018-06-01/runtime/invocation/req-1/response");
   EXPECT_EQ(posted[0].body, R"(echo:{"n":1})");
   EXPECT_EQ(posted[1].path, "/2018-06-01/runtime/invocation/req-2/response");
+}
+
+// SIGTERM during an invocation: the reply is finished and posted, then run() returns 0 without
+// fetching the next one (the second queued invocation stays unserved).
+TEST(RuntimeTest, SigtermDuringAnInvocationPostsItsReplyThenStops) {
+  FakeRuntimeApi api;
+  api.enqueue({"req-1", R"({"n":1})", {}});
+  api.enqueue({"req-2", R"({"n":2})", {}});
+  int code = run(
+      [](const InvocationRequest& r) {
+        std::raise(SIGTERM);  // delivered here, in flight
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        return "finished:" + r.payload;
+      },
+      {api.endpoint(), 0});
+  EXPECT_EQ(code, 0);
+  auto posted = api.posted();
+  ASSERT_EQ(posted.size(), 1u);
+  EXPECT_EQ(posted[0].path, "/2018-06-01/runtime/invocation/req-1/response");
+  EXPECT_EQ(posted[0].body, R"(finished:{"n":1})");
+  // run() put the previous action back.
+  struct sigaction now {};
+  sigaction(SIGTERM, nullptr, &now);
+  EXPECT_EQ(now.sa_handler, SIG_DFL);
 }
 
 TEST(RuntimeTest, ReadsEveryLambdaHeaderIntoTheContext) {
