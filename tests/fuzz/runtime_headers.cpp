@@ -1,8 +1,8 @@
 // The Lambda Runtime API's /next reply headers (Lambda-Runtime-Aws-Request-Id, -Deadline-Ms,
 // -Invoked-Function-Arn, -Trace-Id, -Client-Context, -Cognito-Identity, -Aws-Tenant-Id) read
 // into an InvocationContext, and one invocation run the way the loop runs it (invoke_once:
-// the trace variable, the log's request context, the current context), with a handler that
-// reads them back and logs them.
+// the trace variable, the log's request context, the current context, the deadline every wait
+// is bounded by), with a handler that reads them back and logs them.
 //
 // The input is header lines ("Name: value"), split the way the HTTP client splits what curl
 // hands it (src/http/http_client.cpp, on_header).
@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include <aws_helper/deadline.hpp>
 #include <aws_helper/error.hpp>
 #include <aws_helper/log.hpp>
 #include <aws_helper/runtime.hpp>
@@ -60,6 +61,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const auto* context = runtime::current_context();
         FUZZ_CHECK(context == &invocation.context);
         FUZZ_CHECK(context->remaining_time() >= std::chrono::milliseconds(0));
+        // Every wait the handler starts is bounded by the invocation's deadline.
+        auto left = time_left();
+        FUZZ_CHECK(left.has_value() && *left >= std::chrono::milliseconds(0));
+        auto bounded = bounded_by_deadline(std::chrono::seconds(30));
+        FUZZ_CHECK(bounded >= std::chrono::milliseconds(1) && bounded <= std::chrono::seconds(30));
+        FUZZ_CHECK(bounded_by_deadline(std::chrono::milliseconds(0)) >=
+                   std::chrono::milliseconds(1));
         Logger("fuzz").warn("invocation {} of {} ({})", context->request_id, context->function_arn,
                             context->tenant_id);
         if (context->request_id.empty()) throw ValueError("no request id");
