@@ -13,8 +13,8 @@
 #include <aws_helper/error.hpp>
 #include <aws_helper/json.hpp>
 
+#include "document/bson_convert.hpp"
 #include "fuzz_support.hpp"
-#include "mongo/bson_convert.hpp"
 
 namespace aws_helper {
 namespace {
@@ -28,7 +28,8 @@ void dates(std::string_view text) {
     if (ms >= 0 && ms <= kLastIsoMillis) {
       FUZZ_CHECK(mongo::parse_iso_date(mongo::format_iso_date(ms)) == ms);
     }
-  } catch (const ValueError&) {
+  } catch (const ValueError& error) {
+    FUZZ_CHECK_SHORT(error);
   }
   // Any instant at all formats (dates outside years 1970-9999 come from BSON as numbers).
   std::int64_t ms = 0;
@@ -41,17 +42,20 @@ void dates(std::string_view text) {
 void wrapper_parsers(std::string_view text) {
   try {
     FUZZ_CHECK(is_object_id(object_id(text)));
-  } catch (const ValueError&) {
+  } catch (const ValueError& error) {
+    FUZZ_CHECK_SHORT(error);
   }
   try {
     static_cast<void>(decimal128(text));
-  } catch (const ValueError&) {
+  } catch (const ValueError& error) {
+    FUZZ_CHECK_SHORT(error);
   }
   try {
     auto bytes = mongo::parse_uuid(text);
     FUZZ_CHECK(bytes.size() == 16);
     static_cast<void>(uuid(text));
-  } catch (const ValueError&) {
+  } catch (const ValueError& error) {
+    FUZZ_CHECK_SHORT(error);
   }
 }
 
@@ -61,7 +65,8 @@ void plain_json(const Json& value) {
   static_cast<void>(dump_json(plain));
   try {
     static_cast<void>(to_time_point(value));
-  } catch (const ValueError&) {
+  } catch (const ValueError& error) {
+    FUZZ_CHECK_SHORT(error);
   }
 }
 
@@ -71,7 +76,8 @@ void round_trip(const Json& document) {
   mongo::BsonPtr bson;
   try {
     bson = mongo::to_bson(document);
-  } catch (const ValueError&) {
+  } catch (const ValueError& error) {
+    FUZZ_CHECK_SHORT(error);
     return;
   }
   bson_error_t error;
@@ -97,7 +103,8 @@ void raw_bson(std::string_view bytes) {
   try {
     Json read = mongo::from_bson(document);
     static_cast<void>(dump_json(serialize_mongo_types(std::move(read))));
-  } catch (const ValueError&) {
+  } catch (const ValueError& error) {
+    FUZZ_CHECK_SHORT(error);
   }
 }
 
@@ -115,7 +122,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Json value;
   try {
     value = parse_json(text, "The document");
-  } catch (const ValueError&) {
+  } catch (const ValueError& error) {
+    FUZZ_CHECK_SHORT(error);
     return 0;
   }
   plain_json(value);

@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <exception>
 #include <string_view>
 
 #include <aws_helper/log.hpp>
@@ -37,6 +39,11 @@ inline void setup() {
   std::abort();
 }
 
+// A refusal names what it refuses without echoing the input (docs/security.md: a name or value
+// quoted in a refusal is cut at 64 bytes, parse errors quote nothing): whatever the input, the
+// message stays short. (Not for schema errors, which list every failing field.)
+constexpr std::size_t kLongestMessage = 1024;
+
 // The input as text.
 inline std::string_view text_of(const std::uint8_t* data, std::size_t size) {
   // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): bytes as chars
@@ -48,3 +55,7 @@ inline std::string_view text_of(const std::uint8_t* data, std::size_t size) {
 // A property the code under test promises; a broken one aborts, so libFuzzer keeps the input.
 #define FUZZ_CHECK(condition) \
   ((condition) ? static_cast<void>(0) : ::aws_helper::fuzz::broken(#condition, __FILE__, __LINE__))
+
+// The refusal's message quotes little of the input (see kLongestMessage).
+#define FUZZ_CHECK_SHORT(error) \
+  FUZZ_CHECK(std::strlen((error).what()) <= ::aws_helper::fuzz::kLongestMessage)

@@ -58,7 +58,8 @@ void raw_decoders(std::string_view text) {
     auto bytes = base64_decode(text);
     FUZZ_CHECK(bytes.size() ==
                text.size() / 4 * 3 - (text.size() - text.find_last_not_of('=') - 1));
-  } catch (const ValueError&) {
+  } catch (const ValueError& error) {
+    FUZZ_CHECK_SHORT(error);
   }
 }
 
@@ -98,13 +99,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Json event;
   try {
     event = parse_json(text, "The event");
-  } catch (const ValueError&) {
+  } catch (const ValueError& error) {
+    FUZZ_CHECK_SHORT(error);
     return 0;
   }
   HttpRequest request;
   try {
     request = parse_http_event(event, {"/v1", "api/", "/"});
-  } catch (const ValueError&) {
+  } catch (const ValueError& error) {
+    FUZZ_CHECK_SHORT(error);
     return 0;
   }
   FUZZ_CHECK(!request.path.empty() && request.path.front() == '/');
@@ -117,7 +120,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     auto token = TokenValidator::token_from_header(request.headers.get("authorization"));
     FUZZ_CHECK(!token.empty());
-  } catch (const UnauthorizedError&) {
+  } catch (const UnauthorizedError& error) {
+    FUZZ_CHECK_SHORT(error);
   }
   reply(request);
   return 0;

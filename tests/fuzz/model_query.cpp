@@ -109,7 +109,8 @@ void pipeline(const OrdersQuery& query, const Json& stages) {
     for (const auto& stage : checked) {
       if (stage.contains("$match")) ids_coerced(stage["$match"]);
     }
-  } catch (const ValueError&) {
+  } catch (const ValueError& error) {
+    FUZZ_CHECK_SHORT(error);
   }
 }
 
@@ -117,7 +118,8 @@ void filter(const Json& value) {
   try {
     auto coerced = ModelQueryLambda::coerce_id_filter(value);
     ids_coerced(coerced);
-  } catch (const ValueError&) {
+  } catch (const ValueError& error) {
+    FUZZ_CHECK_SHORT(error);
   }
 }
 
@@ -130,14 +132,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Json payload;
   try {
     payload = parse_json(fuzz::text_of(data, size), "The payload");
-  } catch (const ValueError&) {
+  } catch (const ValueError& error) {
+    FUZZ_CHECK_SHORT(error);
     return 0;
   }
   OrdersQuery query;
   query.data() = payload;
   try {
     query.validate();
-  } catch (const ValueError&) {
+  } catch (const ValueError& error) {
+    FUZZ_CHECK_SHORT(error);
   }
   pipeline(query, payload);
   filter(payload);

@@ -26,7 +26,8 @@ namespace {
 void read_record(const Json& record) {
   try {
     static_cast<void>(SQSConsumer::extract_content_message(record));
-  } catch (const Error&) {
+  } catch (const Error& error) {
+    FUZZ_CHECK_SHORT(error);
     throw;
   } catch (...) {
     fuzz::broken("extract_content_message threw something else than aws_helper::Error", __FILE__,
@@ -79,7 +80,13 @@ void check_reply(const Json& event, const Json& reply) {
   FUZZ_CHECK(reply["results"].size() == records.size());
   FUZZ_CHECK(reply["batchItemFailures"].size() == reply["failed"].get<std::size_t>());
   std::set<std::string> ids;
-  for (const auto& result : reply["results"]) ids.insert(result["messageId"].get<std::string>());
+  for (const auto& result : reply["results"]) {
+    ids.insert(result["messageId"].get<std::string>());
+    // A record's failure reason is logged and returned to SQS: it quotes little of the record.
+    if (result.contains("error")) {
+      FUZZ_CHECK(result["error"].get_ref<const std::string&>().size() <= fuzz::kLongestMessage);
+    }
+  }
   for (const auto& failure : reply["batchItemFailures"]) {
     FUZZ_CHECK(ids.contains(failure["itemIdentifier"].get<std::string>()));
   }
@@ -102,13 +109,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Json event;
   try {
     event = parse_json(fuzz::text_of(data, size), "The event");
-  } catch (const ValueError&) {
+  } catch (const ValueError& error) {
+    FUZZ_CHECK_SHORT(error);
     return 0;
   }
   SingleConsumer single;
   try {
     check_reply(event, single.run(event, "SingleConsumer"));
-  } catch (const ValueError&) {  // not an SQS event
+  } catch (const ValueError& error) {  // not an SQS event
+    FUZZ_CHECK_SHORT(error);
     FUZZ_CHECK(!event.is_object() || !event.contains("Records") || !event["Records"].is_array());
     static_cast<void>(sqs_failure_reply(event, ValueError("not an SQS event")));
     return 0;
