@@ -9,7 +9,7 @@
 
 #include <aws_helper/document.hpp>
 
-#include "mongo/bson_convert.hpp"
+#include "document/bson_convert.hpp"
 
 namespace {
 

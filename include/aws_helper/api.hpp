@@ -35,6 +35,7 @@
 
 #include <aws_helper/auth.hpp>
 #include <aws_helper/error.hpp>
+#include <aws_helper/handler.hpp>
 #include <aws_helper/http.hpp>
 #include <aws_helper/json.hpp>
 #include <aws_helper/log.hpp>
@@ -67,9 +68,9 @@ class PathParameters {
   std::map<std::string, std::string, std::less<>> named_;
 };
 
-class API {
+class API : public HandlerBase {
  public:
-  API() = default;
+  API() : HandlerBase("API") {}
   virtual ~API() = default;
   API(const API&) = delete;
   API& operator=(const API&) = delete;
@@ -109,18 +110,12 @@ class API {
   [[nodiscard]] const runtime::InvocationContext& context() const noexcept { return context_; }
 
   // ---- who is calling ----
-  [[nodiscard]] Session& session() const { return get_session(); }
   // The user document (no password fields) when AUTHORIZATION is `user` or `full`.
   [[nodiscard]] const std::optional<Json>& current_user() const noexcept { return user_; }
   [[nodiscard]] bool is_authenticated() const noexcept { return user_.has_value(); }
   // {"user_id", "user", "token_data", "is_bypass"} as the seed; null when not authenticated.
   [[nodiscard]] const Json& auth_data() const noexcept { return auth_data_; }
-
-  // ---- services ----
-  [[nodiscard]] const Cluster& db() const { return aws_helper::db(); }
-  [[nodiscard]] ExternalClusters external_db() const { return aws_helper::external_db(); }
-  // A logger named after the class, e.g. "UsersGetAPI".
-  [[nodiscard]] const Logger& logger() const noexcept { return logger_; }
+  // session(), db(), external_db() and logger() come from HandlerBase (handler.hpp).
 
   // ---- the reply (chainable) ----
   API& set_code(int code);
@@ -148,7 +143,6 @@ class API {
   runtime::InvocationContext context_;
   std::optional<Json> user_;
   Json auth_data_ = nullptr;
-  Logger logger_{"API"};
 
   int code_ = 0;  // 0: not set (200)
   Json body_ = nullptr;
@@ -226,6 +220,7 @@ class ApiDispatcher {
 
  private:
   struct Settings;
+  struct Call;  // one request through the stages (dispatcher.cpp)
   Router router_;
   std::unique_ptr<const Settings> settings_;
 };

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include <aws_helper/aws.hpp>
+#include <aws_helper/handler.hpp>
 #include <aws_helper/json.hpp>
 #include <aws_helper/log.hpp>
 #include <aws_helper/mongo.hpp>
@@ -34,10 +35,10 @@ namespace aws_helper {
 
 using EnvMap = std::map<std::string, std::string>;
 
-class FargateTask {
+class FargateTask : public HandlerBase {
  public:
   // `envs` are looked up before the process environment (the seed's constructor argument).
-  explicit FargateTask(EnvMap envs = {}) : envs_(std::move(envs)) {}
+  explicit FargateTask(EnvMap envs = {}) : HandlerBase("FargateTask"), envs_(std::move(envs)) {}
   virtual ~FargateTask() = default;
   FargateTask(const FargateTask&) = delete;
   FargateTask& operator=(const FargateTask&) = delete;
@@ -51,20 +52,21 @@ class FargateTask {
   // get_env(key), or ValueError("Required environment variable '<key>' not found").
   [[nodiscard]] std::string require_env(const std::string& key) const;
 
-  [[nodiscard]] Session& session() const { return get_session(); }
-  [[nodiscard]] const Cluster& db() const { return aws_helper::db(); }
-  [[nodiscard]] ExternalClusters external_db() const { return aws_helper::external_db(); }
-  [[nodiscard]] const Logger& logger() const noexcept { return logger_; }
+  // True once the container was asked to stop during run(): ECS sends SIGTERM (StopTask, a
+  // scale-in, a deployment) and SIGKILL stopTimeout later (30 s by default, at most 120 s). A
+  // long task checks it between units of work and returns, so nothing is cut half-written; one
+  // that never checks keeps running until the SIGKILL, as it would without the framework.
+  [[nodiscard]] static bool stop_requested() noexcept;
 
   // Reads SESSION, validates its state, installs it and runs execute(). Returns the process
-  // exit code: 0 on success, 1 on any failure (logged). Never throws.
+  // exit code: 0 on success, 1 on any failure (logged). Never throws. SIGTERM while it runs
+  // sets stop_requested() instead of ending the process.
   [[nodiscard]] int run(std::string_view class_name = "FargateTask");
 
   void set_envs(EnvMap envs) { envs_ = std::move(envs); }
 
  private:
   EnvMap envs_;
-  Logger logger_{"FargateTask"};
 };
 
 struct RunTaskOptions {

@@ -16,6 +16,7 @@
 #include <utility>
 
 #include <aws_helper/error.hpp>
+#include <aws_helper/handler.hpp>
 #include <aws_helper/json.hpp>
 #include <aws_helper/log.hpp>
 #include <aws_helper/mongo.hpp>
@@ -25,9 +26,9 @@
 
 namespace aws_helper {
 
-class Lambda {
+class Lambda : public HandlerBase {
  public:
-  Lambda() = default;
+  Lambda() : HandlerBase("Lambda") {}
   virtual ~Lambda() = default;
   Lambda(const Lambda&) = delete;
   Lambda& operator=(const Lambda&) = delete;
@@ -57,13 +58,6 @@ class Lambda {
   // The whole event as received.
   [[nodiscard]] const Json& event() const noexcept { return event_; }
   [[nodiscard]] const runtime::InvocationContext& context() const noexcept { return context_; }
-  [[nodiscard]] Session& session() const { return get_session(); }
-  // The seed's self.db / self.external_db: db()["deliveries"]["shippings"],
-  // external_db()["ClusterDockets"]["smart_data"]["addresses"].
-  [[nodiscard]] const Cluster& db() const { return aws_helper::db(); }
-  [[nodiscard]] ExternalClusters external_db() const { return aws_helper::external_db(); }
-  // A logger named after the class, e.g. "GenerateRouteLambda".
-  [[nodiscard]] const Logger& logger() const noexcept { return logger_; }
 
  protected:
   // Makes the envelope {"success": false, "error": message, "error_type": type, "data": <what
@@ -79,7 +73,6 @@ class Lambda {
   Json event_;
   Json data_;
   runtime::InvocationContext context_;
-  Logger logger_{"Lambda"};
 };
 
 // Runs one invocation and returns the envelope. Every std::exception becomes an error envelope;

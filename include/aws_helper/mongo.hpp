@@ -252,13 +252,18 @@ class Database {
   std::string name_;
 };
 
-// One cluster: a client pool.
+// One cluster: a client pool, shared by every copy (copies are cheap and keep the pool alive,
+// so a Cluster, Database or Collection stays valid across MongoManager::reset()).
 class Cluster {
  public:
   explicit Cluster(const std::string& connection_string);
   [[nodiscard]] Database operator[](std::string_view database) const;
   // {"ping": 1} against admin; false when the cluster cannot be reached.
   [[nodiscard]] bool ping() const;
+  // The same pool (MongoManager hands out copies of one Cluster until reset()).
+  [[nodiscard]] bool operator==(const Cluster& other) const noexcept {
+    return pool_ == other.pool_;
+  }
 
  private:
   std::shared_ptr<detail::Pool> pool_;
@@ -274,25 +279,26 @@ class MongoManager {
   // earlier configuration.
   static void initialize(const std::string& connection_string);
   [[nodiscard]] static bool is_initialized();
-  // The main cluster (initialising it on first use).
-  [[nodiscard]] static const Cluster& cluster();
+  // The main cluster (initialising it on first use). By value: a copy shares the pool and
+  // outlives a later initialize() or reset(), which only stop handing this pool out.
+  [[nodiscard]] static Cluster cluster();
   [[nodiscard]] static Database get_database(std::string_view name);
   // An external cluster from EXTERNAL_MONGODB_CONNECTIONS; ConfigurationError naming the
   // known ones when `name` is not among them.
-  [[nodiscard]] static const Cluster& external(std::string_view name);
+  [[nodiscard]] static Cluster external(std::string_view name);
   [[nodiscard]] static std::vector<std::string> external_names();
   // Forgets every pool (tests).
   static void reset();
 };
 
 // db()["users_db"]["users"]: the main cluster.
-[[nodiscard]] inline const Cluster& db() {
+[[nodiscard]] inline Cluster db() {
   return MongoManager::cluster();
 }
 
 // external_db()["ClusterDockets"]["smart_data"]["addresses"].
 struct ExternalClusters {
-  [[nodiscard]] const Cluster& operator[](std::string_view name) const {
+  [[nodiscard]] Cluster operator[](std::string_view name) const {
     return MongoManager::external(name);
   }
 };

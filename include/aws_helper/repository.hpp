@@ -69,7 +69,7 @@ class Repository {
                                    bool dry_run = true) const;
 
  private:
-  [[nodiscard]] const Cluster& cluster() const;
+  [[nodiscard]] Cluster cluster() const;
 };
 
 }  // namespace aws_helper

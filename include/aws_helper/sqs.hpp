@@ -36,6 +36,7 @@
 #include <string_view>
 #include <vector>
 
+#include <aws_helper/handler.hpp>
 #include <aws_helper/json.hpp>
 #include <aws_helper/log.hpp>
 #include <aws_helper/mongo.hpp>
@@ -45,9 +46,9 @@ namespace aws_helper {
 
 enum class ProcessingMode { single, batch };
 
-class SQSConsumer {
+class SQSConsumer : public HandlerBase {
  public:
-  SQSConsumer() = default;
+  SQSConsumer() : HandlerBase("SQSConsumer") {}
   virtual ~SQSConsumer() = default;
   SQSConsumer(const SQSConsumer&) = delete;
   SQSConsumer& operator=(const SQSConsumer&) = delete;
@@ -76,11 +77,6 @@ class SQSConsumer {
   // as the Python framework builds it; ConfigurationError naming the missing variables.
   [[nodiscard]] static std::string get_queue_url();
 
-  [[nodiscard]] Session& session() const { return get_session(); }
-  [[nodiscard]] const Cluster& db() const { return aws_helper::db(); }
-  [[nodiscard]] ExternalClusters external_db() const { return aws_helper::external_db(); }
-  [[nodiscard]] const Logger& logger() const noexcept { return logger_; }
-
   // Runs the consumer over an SQS event and returns the reply. The handler's entry point;
   // public for tests and for running a consumer by hand.
   [[nodiscard]] Json run(const Json& event, std::string_view class_name = "SQSConsumer");
@@ -92,7 +88,6 @@ class SQSConsumer {
   };
   std::mutex failed_mutex_;  // add_message_failed may be called from gather() tasks
   std::vector<Failure> failed_;
-  Logger logger_{"SQSConsumer"};
 };
 
 // The reply for an event whose handler failed before any record ran: every record failed.

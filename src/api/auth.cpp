@@ -12,6 +12,8 @@
 #include <aws_helper/mongo.hpp>
 #include <aws_helper/session.hpp>
 
+#include "core/text.hpp"
+
 namespace aws_helper {
 
 namespace {
@@ -30,14 +32,6 @@ bool same_secret(std::string_view a, std::string_view b) {
   return CRYPTO_memcmp(da, db, SHA256_DIGEST_LENGTH) == 0;
 }
 
-bool falsy(const Json& value) {
-  if (value.is_null()) return true;
-  if (value.is_boolean()) return !value.get<bool>();
-  if (value.is_number()) return value == 0;
-  if (value.is_string() || value.is_array() || value.is_object()) return value.empty();
-  return false;
-}
-
 std::string id_text(const Json& id) {
   if (id.is_string()) return id.get<std::string>();
   if (is_object_id(id)) return id["$oid"].get<std::string>();
@@ -47,12 +41,7 @@ std::string id_text(const Json& id) {
 }  // namespace
 
 AuthMode auth_mode_from_env() {
-  std::string mode = get_env_or("AUTHORIZATION", "");
-  std::transform(mode.begin(), mode.end(), mode.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  auto first = mode.find_first_not_of(" \t");
-  mode = first == std::string::npos ? ""
-                                    : mode.substr(first, mode.find_last_not_of(" \t") - first + 1);
+  std::string mode = detail::lower(detail::trim(get_env_or("AUTHORIZATION", "")));
   if (mode.empty() || mode == "none") return AuthMode::none;
   if (mode == "user") return AuthMode::user;
   if (mode == "state") return AuthMode::state;
@@ -67,18 +56,13 @@ AuthMode auth_mode_from_env() {
 
 std::string TokenValidator::token_from_header(const std::optional<std::string>& header) {
   std::string_view value = header ? std::string_view(*header) : std::string_view();
-  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  value.remove_prefix(std::min(value.find_first_not_of(" \t"), value.size()));
   if (value.empty()) throw UnauthorizedError("Authorization header is required");
   constexpr std::string_view scheme = "bearer ";
-  if (value.size() < scheme.size() ||
-      !std::equal(scheme.begin(), scheme.end(), value.begin(), [](char s, char c) {
-        return s == std::tolower(static_cast<unsigned char>(c));
-      })) {
+  if (value.size() < scheme.size() || !detail::iequals(value.substr(0, scheme.size()), scheme)) {
     throw UnauthorizedError("Authorization header must use Bearer scheme");
   }
-  value.remove_prefix(scheme.size());
-  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  value = detail::trim(value.substr(scheme.size()));
   if (value.empty()) throw UnauthorizedError("Token cannot be empty");
   return std::string(value);
 }
@@ -122,7 +106,7 @@ Json TokenValidator::validate_token(std::string_view token) {
   Json user_id = token_doc->value("user_id", Json());
   auto user = user_id.is_null() ? std::nullopt : db["users"].find_one({{"_id", user_id}});
   if (!user) throw UnauthorizedError("User not found");
-  if (auto active = user->find("is_active"); active != user->end() && falsy(*active)) {
+  if (auto active = user->find("is_active"); active != user->end() && detail::falsy(*active)) {
     throw UnauthorizedError("User account is inactive");
   }
 

@@ -7,6 +7,8 @@
 #include <aws_helper/limits.hpp>
 #include <aws_helper/state_validator.hpp>
 
+#include "core/text.hpp"
+
 namespace aws_helper {
 
 // ---- API ------------------------------------------------------------------------------------
@@ -14,22 +16,12 @@ namespace aws_helper {
 namespace {
 
 void check_header_text(std::string_view name, std::string_view value) {
-  auto bad = [](std::string_view text) {
-    return text.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
-  };
-  if (name.empty() || bad(name)) throw ValueError("Invalid response header name");
-  if (bad(value)) {
-    throw ValueError("The value of response header '" + std::string(name) +
-                     "' contains CR, LF or NUL");
+  if (name.empty() || detail::breaks_header_line(name)) {
+    throw ValueError("Invalid response header name");
   }
-}
-
-bool is_textual(std::string_view content_type) {
-  for (std::string_view marker :
-       {"text/", "json", "xml", "javascript", "csv", "yaml", "x-www-form-urlencoded"}) {
-    if (content_type.find(marker) != std::string_view::npos) return true;
+  if (detail::breaks_header_line(value)) {
+    throw ValueError("The value of response header '" + excerpt(name) + "' contains CR, LF or NUL");
   }
-  return false;
 }
 
 }  // namespace
@@ -39,10 +31,7 @@ std::string API::endpoint() const {
 }
 
 std::string API::http_method() const {
-  std::string method = request_.method;
-  std::transform(method.begin(), method.end(), method.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return method;
+  return detail::lower(request_.method);
 }
 
 API& API::set_code(int code) {
@@ -91,22 +80,6 @@ const Logger& logger() {
   return instance;
 }
 
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    auto comma = text.find(',', start);
-    std::string item =
-        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    auto first = item.find_first_not_of(" \t");
-    auto last = item.find_last_not_of(" \t");
-    if (first != std::string::npos) out.push_back(item.substr(first, last - first + 1));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
-
 struct Cors {
   std::vector<std::string> origins;
   std::string allow_headers;
@@ -115,7 +88,7 @@ struct Cors {
 
   static Cors from_env() {
     Cors cors;
-    cors.origins = split_list(get_env_or("CORS_ALLOW_ORIGINS", "*"));
+    cors.origins = detail::split_list(get_env_or("CORS_ALLOW_ORIGINS", "*"));
     cors.allow_headers =
         get_env_or("CORS_ALLOW_HEADERS", "Content-Type,Authorization,constitution-state");
     cors.methods = get_env_or("CORS_ALLOW_METHODS", "GET,POST,PUT,PATCH,DELETE,OPTIONS");
@@ -142,15 +115,7 @@ struct Cors {
 };
 
 std::vector<std::string> base_paths_from_env() {
-  return split_list(get_env_or("API_BASE_PATHS", ""));
-}
-
-bool falsy(const Json& value) {
-  if (value.is_null()) return true;
-  if (value.is_boolean()) return !value.get<bool>();
-  if (value.is_number()) return value == 0;
-  if (value.is_string() || value.is_array() || value.is_object()) return value.empty();
-  return false;
+  return detail::split_list(get_env_or("API_BASE_PATHS", ""));
 }
 
 Json query_json(const QueryParameters& query) {
@@ -171,16 +136,14 @@ Json query_json(const QueryParameters& query) {
 Json request_data(const HttpRequest& request) {
   if (request.method == "GET" || request.method == "HEAD") return query_json(request.query);
   if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) return Json::object();
-  std::string type = request.headers.get_or("content-type", "");
-  std::transform(type.begin(), type.end(), type.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string type = detail::lower(request.headers.get_or("content-type", ""));
   if (type.find("application/x-www-form-urlencoded") != std::string::npos)
     return query_json(parse_query_string(request.body));
   bool json_like = type.empty() || type.find("json") != std::string::npos ||
                    type.find("text/plain") != std::string::npos;
   if (!json_like) return Json::object();  // binary, multipart, ...: raw_body()
   Json parsed = parse_json(request.body, "The request body");
-  return falsy(parsed) ? Json::object() : parsed;
+  return detail::falsy(parsed) ? Json::object() : parsed;
 }
 
 // aws_helper/limits.hpp, before anything walks the request (query_json is linear per key).
@@ -284,66 +247,76 @@ Json ApiDispatcher::handle(const Json& event, const runtime::InvocationContext& 
   return format_http_reply(copy_for_reply, handle(std::move(request), context));
 }
 
-HttpResponse ApiDispatcher::handle(HttpRequest request,
-                                   const runtime::InvocationContext& context) const {
-  const Cors& cors = settings_->cors;
-  const std::string request_id =
-      context.request_id.empty() ? request.request_id : context.request_id;
-  const bool head = request.method == "HEAD";
-  HttpResponse response;
-  const Logger* log = &logger();
-  std::unique_ptr<API> api;
-  const HttpRequest* current = &request;  // moves into the API once there is one
-  SessionScope scope{Session{}};
-  try {
-    check_limits(request);
-    // The route API Gateway matched, when it names one of ours; else the walk of the tree.
-    auto match = [&] {
-      if (!request.route_template.empty()) {
-        if (auto known =
-                router_.route_template(request.method, request.route_template, request.path)) {
-          return std::move(*known);
-        }
-      }
-      return router_.route(request.method, request.path);
-    }();
-    if (request.method == "OPTIONS") {
-      if (!match.path_known) {
-        throw NotFoundError("No route for OPTIONS " + request.path);
-      }
-      response.status = 204;
-      std::string allow;
-      for (const auto& m : match.allowed) allow += (allow.empty() ? "" : ", ") + m;
-      response.headers.set("Allow", allow);
-      cors.apply(request, response.headers, true);
-      return response;
-    }
-    if (match.entry == nullptr) {
-      if (match.path_known) {
-        std::string allow;
-        for (const auto& m : match.allowed) allow += (allow.empty() ? "" : ", ") + m;
-        response = json_response(
-            405, error_body(405, "Method " + request.method + " not allowed for " + request.path,
-                            request_id));
-        response.headers.set("Allow", allow);
-      } else {
-        response = json_response(
-            404,
-            error_body(404, "No route for " + request.method + " " + request.path, request_id));
-      }
-      cors.apply(request, response.headers, false);
-      return response;
-    }
+// One request through the stages, in the order they run:
+//   route -> make -> authenticate -> bind -> run -> respond.
+// A stage that can answer by itself (OPTIONS, 404, 405) returns the reply; one that refuses
+// throws, and handle() turns the exception into its status (error_response).
+struct ApiDispatcher::Call {
+  Call(const ApiDispatcher& owner, const runtime::InvocationContext& invocation, HttpRequest http)
+      : dispatcher(owner),
+        context(invocation),
+        request_id(invocation.request_id.empty() ? http.request_id : invocation.request_id),
+        request(std::move(http)) {}
 
+  const ApiDispatcher& dispatcher;
+  const runtime::InvocationContext& context;
+  std::string request_id;
+  HttpRequest request;  // moves into the API in make()
+  std::unique_ptr<API> api;
+  const Logger* log = &logger();
+
+  [[nodiscard]] const Cors& cors() const { return dispatcher.settings_->cors; }
+  [[nodiscard]] const HttpRequest& current() const { return api ? api->request_ : request; }
+
+  // The route API Gateway matched, when it names one of ours; else the walk of the tree.
+  [[nodiscard]] Router::Match route() const {
+    check_limits(request);
+    const Router& router = dispatcher.router_;
+    if (!request.route_template.empty()) {
+      if (auto known =
+              router.route_template(request.method, request.route_template, request.path)) {
+        return std::move(*known);
+      }
+    }
+    return router.route(request.method, request.path);
+  }
+
+  // The reply when no API runs: a preflight, or no API for this method (405) or path (404).
+  [[nodiscard]] std::optional<HttpResponse> answer_without_api(const Router::Match& match) const {
+    if (request.method != "OPTIONS" && match.entry != nullptr) return std::nullopt;
+    if (request.method == "OPTIONS" && !match.path_known) {
+      throw NotFoundError("No route for OPTIONS " + request.path);
+    }
+    HttpResponse response;
+    if (request.method == "OPTIONS") {
+      response.status = 204;
+    } else if (match.path_known) {
+      response = json_response(
+          405, error_body(405, "Method " + request.method + " not allowed for " + request.path,
+                          request_id));
+    } else {
+      response = json_response(
+          404, error_body(404, "No route for " + request.method + " " + request.path, request_id));
+    }
+    if (match.path_known) response.headers.set("Allow", detail::join(match.allowed, ", "));
+    cors().apply(request, response.headers, request.method == "OPTIONS");
+    return response;
+  }
+
+  // The user's API object, handed the request and its path parameters.
+  void make(Router::Match match) {
     api = match.entry->make();
-    api->logger_ = Logger{std::string(match.entry->class_name)};
-    log = &api->logger_;
+    api->name_logger(match.entry->class_name);
+    log = &api->logger();
     api->context_ = context;
     api->path_ = std::move(match.parameters);
     api->request_ = std::move(request);
-    current = &api->request_;
+  }
 
-    AuthMode mode = api->authorization().value_or(settings_->auth_mode);
+  // The token and the state header, as the API's AUTHORIZATION mode asks; the session gets
+  // the state and the user.
+  void authenticate() {
+    AuthMode mode = api->authorization().value_or(dispatcher.settings_->auth_mode);
     if (requires_user(mode)) {
       std::string token =
           TokenValidator::token_from_header(api->request_.headers.get("authorization"));
@@ -357,27 +330,56 @@ HttpResponse ApiDispatcher::handle(HttpRequest request,
       get_session().set_state(*state);
     }
     if (api->user_) get_session().set_user(*api->user_);
+  }
 
+  // data(): the query or the body, through the API's schema.
+  void bind() {
     api->data_ = request_data(api->request_);
     if (const Schema* schema = api->schema()) api->data_ = schema->validate(api->data_);
+  }
+
+  void run() {
     api->validate();
     api->process();
+  }
 
+  // The API's reply: its body (JSON, or raw bytes base64-encoded unless textual), CORS, then
+  // the headers the handler set, which win over the defaults (Content-Type, CORS).
+  [[nodiscard]] HttpResponse respond() {
+    HttpResponse response;
     response.status = api->code_ == 0 ? 200 : api->code_;
     if (api->raw_body_) {
       response.body = std::move(*api->raw_body_);
-      response.base64 = !is_textual(api->response_headers_.get_or("content-type", ""));
+      response.base64 =
+          !detail::is_textual_content_type(api->response_headers_.get_or("content-type", ""));
     } else {
       response.headers.set("Content-Type", "application/json");
       response.body = dump_json(serialize_mongo_types(std::move(api->body_)));
     }
-    cors.apply(api->request_, response.headers, false);
-    // Headers the handler set win over the defaults (Content-Type, CORS).
+    cors().apply(api->request_, response.headers, false);
     for (const auto& [name, value] : api->response_headers_) response.headers.remove(name);
     for (const auto& [name, value] : api->response_headers_) response.headers.add(name, value);
+    return response;
+  }
+};
+
+HttpResponse ApiDispatcher::handle(HttpRequest request,
+                                   const runtime::InvocationContext& context) const {
+  const bool head = request.method == "HEAD";
+  Call call(*this, context, std::move(request));
+  SessionScope scope{Session{}};
+  HttpResponse response;
+  try {
+    auto match = call.route();
+    if (auto answer = call.answer_without_api(match)) return std::move(*answer);
+    call.make(std::move(match));
+    call.authenticate();
+    call.bind();
+    call.run();
+    response = call.respond();
   } catch (...) {
-    response = error_response(std::current_exception(), request_id, *log);
-    cors.apply(*current, response.headers, false);
+    response = error_response(std::current_exception(), call.request_id, *call.log);
+    call.cors().apply(call.current(), response.headers, false);
   }
   if (response.status == 204 || response.status == 304) {
     response.headers.remove("Content-Type");  // no content

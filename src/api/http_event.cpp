@@ -1,20 +1,10 @@
-#include <algorithm>
-#include <cctype>
-
 #include <aws_helper/base64.hpp>
 #include <aws_helper/error.hpp>
 #include <aws_helper/http.hpp>
 
-namespace aws_helper {
+#include "core/text.hpp"
 
-namespace detail {
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-}  // namespace detail
+namespace aws_helper {
 
 std::string_view to_string(EventSource source) noexcept {
   switch (source) {
@@ -330,8 +320,7 @@ HttpRequest parse_http_event(const Json& event, const std::vector<std::string>& 
     }
   }
   if (request.method.empty()) throw ValueError("The event has no HTTP method");
-  std::transform(request.method.begin(), request.method.end(), request.method.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  request.method = detail::upper(request.method);
 
   request.request_id = string_member(ctx, "requestId", "requestContext.requestId");
   if (request.request_id.empty())

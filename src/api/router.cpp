@@ -4,6 +4,8 @@
 
 #include <aws_helper/api.hpp>
 
+#include "core/text.hpp"
+
 namespace aws_helper {
 
 // ---- PathParameters -------------------------------------------------------------------------
@@ -65,13 +67,6 @@ std::vector<std::string_view> split(std::string_view path) {
     if (!part.empty()) parts.push_back(part);
   }
   return parts;
-}
-
-std::string upper(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return out;
 }
 
 }  // namespace
@@ -248,7 +243,7 @@ std::vector<RouteInfo> Router::routes() const {
     for (auto action : kActions) {
       auto it = node->actions.find(action);
       if (it == node->actions.end()) continue;
-      std::string method = action == "list" || action == "get" ? "GET" : upper(action);
+      std::string method = action == "list" || action == "get" ? "GET" : detail::upper(action);
       bool with_id = action != "list" && action != "post";
       std::string pattern = frame.prefix + (with_id ? "/" + param : "");
       out.push_back({method, pattern.empty() ? "/" : pattern, it->second});

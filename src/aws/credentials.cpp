@@ -1,5 +1,5 @@
 // Credentials, region and endpoints: the parts of an AWS call that come from the environment.
-#include <cctype>
+#include <algorithm>
 #include <ctime>
 #include <fstream>
 #include <iomanip>
@@ -10,6 +10,7 @@
 #include <aws_helper/env.hpp>
 
 #include "aws/credentials_detail.hpp"
+#include "core/text.hpp"
 #include "http/http_client.hpp"
 
 namespace aws_helper::aws {
@@ -24,13 +25,7 @@ constexpr auto kRefreshMargin = std::chrono::minutes(5);
 // The ECS agent's link-local address for AWS_CONTAINER_CREDENTIALS_RELATIVE_URI.
 constexpr std::string_view kContainerHost = "http://169.254.170.2";
 
-std::string trim(std::string_view text) {
-  std::size_t begin = 0;
-  std::size_t end = text.size();
-  while (begin < end && std::isspace(static_cast<unsigned char>(text[begin])) != 0) ++begin;
-  while (end > begin && std::isspace(static_cast<unsigned char>(text[end - 1])) != 0) --end;
-  return std::string(text.substr(begin, end - begin));
-}
+using aws_helper::detail::trim;
 
 std::optional<std::string> non_empty_env(const char* name) {
   auto value = get_env(name);
@@ -162,13 +157,13 @@ std::optional<TimedCredentials> from_container() {
     }
     std::stringstream content;
     content << in.rdbuf();
-    token = trim(content.str());
+    token = std::string(trim(content.str()));
   } else {
     token = non_empty_env("AWS_CONTAINER_AUTHORIZATION_TOKEN");
   }
   if (token) {
-    if (token->find_first_of("\r\n") != std::string::npos) {
-      throw ConfigurationError("the container authorization token contains a line break");
+    if (aws_helper::detail::breaks_header_line(*token)) {
+      throw ConfigurationError("the container authorization token contains CR, LF or NUL");
     }
     request.headers.emplace_back("Authorization", *token);
   }
@@ -318,11 +313,9 @@ std::optional<std::string> arn_region(std::string_view text) {
 
 std::string endpoint(std::string_view env_name, std::string_view host_prefix,
                      std::string_view region_name) {
-  std::string name = "AWS_ENDPOINT_URL_";
-  for (char c : env_name) {
-    name +=
-        c == '-' || c == ' ' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
+  std::string name = "AWS_ENDPOINT_URL_" + aws_helper::detail::upper(env_name);
+  std::replace_if(
+      name.begin(), name.end(), [](char c) { return c == '-' || c == ' '; }, '_');
   auto value = non_empty_env(name.c_str());
   if (!value) value = non_empty_env("AWS_ENDPOINT_URL");
   std::string url;

@@ -1,6 +1,5 @@
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <ctime>
 #include <initializer_list>
 #include <map>
@@ -9,6 +8,8 @@
 #include <openssl/evp.h>
 
 #include <aws_helper/sigv4.hpp>
+
+#include "core/text.hpp"
 
 namespace aws_helper::sigv4 {
 
@@ -83,12 +84,7 @@ std::string hmac(std::string_view key, std::string_view data) {
   return std::string(view(outer));
 }
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
+using aws_helper::detail::lower;
 
 // Trimmed, with runs of spaces and tabs folded to one space.
 std::string header_value(std::string_view value) {
@@ -273,20 +269,7 @@ std::string sha256_hex(std::string_view data) {
 }
 
 std::string uri_encode(std::string_view text, bool encode_slash) {
-  static constexpr char digits[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (unsigned char c : text) {
-    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~' ||
-        (c == '/' && !encode_slash)) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(digits[c >> 4U]);
-      out.push_back(digits[c & 0x0FU]);
-    }
-  }
-  return out;
+  return detail::uri_encode(text, encode_slash);
 }
 
 Signed sign_headers(const Request& request, std::string_view payload_hash,

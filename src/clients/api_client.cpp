@@ -5,6 +5,7 @@
 #include <aws_helper/session.hpp>
 #include <aws_helper/sigv4.hpp>
 
+#include "core/text.hpp"
 #include "http/http_client.hpp"
 
 namespace aws_helper {
@@ -96,9 +97,8 @@ ApiClient::ApiClient(const std::string& service_name, Headers headers,
   }
   // The caller's headers win over the defaults.
   for (auto& header : headers) {
-    if (header.first.find_first_of("\r\n") != std::string::npos ||
-        header.second.find_first_of("\r\n") != std::string::npos) {
-      throw ValueError("Header '" + header.first + "' contains a line break");
+    if (detail::breaks_header_line(header.first) || detail::breaks_header_line(header.second)) {
+      throw ValueError("Header '" + excerpt(header.first) + "' contains CR, LF or NUL");
     }
     std::erase_if(headers_, [&header](const auto& existing) {
       return http::find_header({existing}, header.first).has_value();

@@ -7,9 +7,9 @@
 #include <mutex>
 #include <regex>
 
-#include <cxxabi.h>
-
 #include <aws_helper/schema.hpp>
+
+#include "core/text.hpp"
 
 namespace aws_helper {
 
@@ -48,13 +48,6 @@ std::size_t characters(const std::string& text) {
   for (unsigned char c : text)
     if ((c & 0xC0U) != 0x80U) ++count;
   return count;
-}
-
-std::string trim(const std::string& text) {
-  auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return {};
-  auto last = text.find_last_not_of(" \t\r\n");
-  return text.substr(first, last - first + 1);
 }
 
 // A pattern is searched for in the text as a whole-text match of "<anything>(?:pattern)
@@ -156,8 +149,7 @@ std::optional<Json> normalize_bool(const Json& in, Context& ctx) {
   if (in.is_boolean()) return in;
   if (in.is_number_integer() && (in == 0 || in == 1)) return Json(in == 1);
   if (in.is_string()) {
-    std::string text = trim(in.get<std::string>());
-    for (auto& ch : text) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    std::string text = detail::lower(detail::trim(in.get_ref<const std::string&>()));
     for (const char* yes : {"true", "1", "yes", "on", "t", "y"})
       if (text == yes) return Json(true);
     for (const char* no : {"false", "0", "no", "off", "f", "n"})
@@ -203,7 +195,7 @@ std::optional<Json> normalize_integer(const Json& in, Context& ctx, const Constr
     }
     value = static_cast<std::int64_t>(number);
   } else if (in.is_string()) {
-    std::string text = trim(in.get<std::string>());
+    std::string text(detail::trim(in.get_ref<const std::string&>()));
     char* end = nullptr;
     errno = 0;
     long long parsed = text.empty() ? 0 : std::strtoll(text.c_str(), &end, 10);
@@ -244,7 +236,7 @@ std::optional<Json> normalize_number(const Json& in, Context& ctx, const Constra
   if (in.is_number()) {
     value = in.get<double>();
   } else if (in.is_string()) {
-    std::string text = trim(in.get<std::string>());
+    std::string text(detail::trim(in.get_ref<const std::string&>()));
     char* end = nullptr;
     errno = 0;
     value = text.empty() ? 0 : std::strtod(text.c_str(), &end);
@@ -294,10 +286,7 @@ void add_constraints(Json& schema, const Constraints& c, bool is_string, bool is
 }
 
 std::string type_title(const std::type_info& type) {
-  int status = 0;
-  char* demangled = abi::__cxa_demangle(type.name(), nullptr, nullptr, &status);
-  std::string name = status == 0 && demangled != nullptr ? demangled : type.name();
-  std::free(demangled);  // NOLINT(cppcoreguidelines-no-malloc): __cxa_demangle's contract
+  std::string name = detail::type_name(type);
   auto colon = name.rfind("::");
   return colon == std::string::npos ? name : name.substr(colon + 2);
 }

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cctype>
 #include <ctime>
 #include <random>
@@ -10,37 +11,17 @@
 #include <aws_helper/fargate.hpp>
 #include <aws_helper/state_validator.hpp>
 
+#include "core/stop_signal.hpp"
+#include "core/text.hpp"
+
 namespace aws_helper {
 namespace {
 
 constexpr std::string_view kTarget = "AmazonEC2ContainerServiceV20141113.";
 
-std::string upper(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return text;
-}
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t begin = 0;
-  while (begin <= text.size()) {
-    auto end = text.find(',', begin);
-    if (end == std::string::npos) end = text.size();
-    auto item = text.substr(begin, end - begin);
-    item.erase(0, item.find_first_not_of(" \t"));
-    item.erase(item.find_last_not_of(" \t") + 1);
-    if (!item.empty()) out.push_back(item);
-    begin = end + 1;
-  }
-  return out;
-}
+using detail::lower;
+using detail::split_list;
+using detail::upper;
 
 std::string required(const char* name) {
   auto value = aws_helper::get_env(name);
@@ -106,8 +87,23 @@ std::string FargateTask::require_env(const std::string& key) const {
   return *value;
 }
 
+namespace {
+std::atomic<bool> task_stop_requested{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "set from a signal handler");
+
+extern "C" void on_task_sigterm(int /*signal*/) {
+  task_stop_requested.store(true);
+}
+}  // namespace
+
+bool FargateTask::stop_requested() noexcept {
+  return task_stop_requested.load();
+}
+
 int FargateTask::run(std::string_view class_name) {
-  logger_ = Logger{std::string(class_name)};
+  name_logger(class_name);
+  task_stop_requested = false;
+  detail::SigtermScope sigterm{on_task_sigterm};
   try {
     auto text = require_env("SESSION");
     auto value = parse_json(text, "SESSION");
@@ -115,13 +111,17 @@ int FargateTask::run(std::string_view class_name) {
     auto session = Session::from_json(value);
     if (session.state() && !session.state()->empty()) StateValidator::validate(*session.state());
     SessionScope scope{session};
-    logger_.info("Task started");
+    logger().info("Task started");
     execute();
-    logger_.info("Task finished");
+    if (stop_requested()) {
+      logger().info("Task finished after SIGTERM (stop requested)");
+    } else {
+      logger().info("Task finished");
+    }
     return 0;
   } catch (const std::exception& error) {
-    logger_.with(LogLevel::error, std::string("Task failed: ") + error.what(),
-                 {{"error_type", error_type_of(error)}});
+    logger().with(LogLevel::error, std::string("Task failed: ") + error.what(),
+                  {{"error_type", error_type_of(error)}});
     return 1;
   }
 }

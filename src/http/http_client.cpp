@@ -1,7 +1,5 @@
 #include "http/http_client.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <mutex>
 
 #include <curl/curl.h>
@@ -9,6 +7,7 @@
 #include <aws_helper/deadline.hpp>
 
 #include "core/ca_bundle.hpp"
+#include "core/text.hpp"
 
 namespace aws_helper::http {
 
@@ -18,22 +17,6 @@ namespace {
 void global_init() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' ||
-                           text.back() == '\n')) {
-    text.remove_suffix(1);
-  }
-  return text;
 }
 
 size_t on_body(char* data, size_t size, size_t count, void* user) {
@@ -47,8 +30,8 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   if (line.rfind("HTTP/", 0) == 0) {
     headers->clear();  // a new status line (after 100-continue or a redirect) starts afresh
   } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
-    headers->emplace_back(std::string(trim(line.substr(0, colon))),
-                          std::string(trim(line.substr(colon + 1))));
+    headers->emplace_back(std::string(detail::trim(line.substr(0, colon))),
+                          std::string(detail::trim(line.substr(colon + 1))));
   }
   return size * count;
 }
@@ -61,7 +44,7 @@ struct SlistDeleter {
 
 std::optional<std::string> find_header(const Headers& headers, std::string_view name) {
   for (const auto& [key, value] : headers) {
-    if (iequals(key, name)) return value;
+    if (detail::iequals(key, name)) return value;
   }
   return std::nullopt;
 }

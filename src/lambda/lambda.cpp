@@ -38,7 +38,7 @@ Json error_envelope(const std::exception& error) {
 
 Json run_lambda(Lambda& lambda, const Json& event, const runtime::InvocationContext& context,
                 std::string_view class_name) {
-  lambda.logger_ = Logger{std::string(class_name)};
+  lambda.name_logger(class_name);
   lambda.failure_.reset();
   lambda.context_ = context;
   SessionScope scope{Session{}};
@@ -63,7 +63,7 @@ Json run_lambda(Lambda& lambda, const Json& event, const runtime::InvocationCont
     envelope["data"] = serialize_mongo_types(result);
     return envelope;
   } catch (const std::exception& error) {
-    lambda.logger_.error("Error in Lambda execution: {}", error.what());
+    lambda.logger().error("Error in Lambda execution: {}", error.what());
     return error_envelope(error);
   }
 }

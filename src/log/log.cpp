@@ -1,6 +1,4 @@
-#include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -9,6 +7,8 @@
 #include <aws_helper/env.hpp>
 #include <aws_helper/log.hpp>
 #include <aws_helper/session.hpp>
+
+#include "core/text.hpp"
 
 namespace aws_helper {
 
@@ -62,11 +62,7 @@ SinkState& sink_state() {
   return state;
 }
 
-std::string upper(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return text;
-}
+using detail::upper;
 
 std::string timestamp() {
   using namespace std::chrono;

@@ -1,18 +1,14 @@
-#include <cxxabi.h>
-
 #include <aws_helper/model_index_sync.hpp>
 #include <aws_helper/pool.hpp>
+
+#include "core/text.hpp"
 
 namespace aws_helper {
 namespace {
 
 // "OrdersRepository" for the dynamic type of `repository`.
 std::string class_name(const Repository& repository) {
-  const char* mangled = typeid(repository).name();
-  int status = 0;
-  std::unique_ptr<char, void (*)(void*)> demangled(
-      abi::__cxa_demangle(mangled, nullptr, nullptr, &status), std::free);
-  std::string name = status == 0 && demangled ? demangled.get() : mangled;
+  std::string name = detail::type_name(typeid(repository));
   if (auto colon = name.rfind("::"); colon != std::string::npos) name.erase(0, colon + 2);
   return name;
 }

@@ -15,7 +15,7 @@
 #include <aws_helper/mongo_config.hpp>
 
 #include "core/ca_bundle.hpp"
-#include "mongo/bson_convert.hpp"
+#include "document/bson_convert.hpp"
 
 namespace aws_helper {
 
@@ -709,8 +709,8 @@ bool Cluster::ping() const {
 namespace {
 struct Registry {
   std::mutex mutex;
-  std::unique_ptr<Cluster> main;
-  std::map<std::string, std::unique_ptr<Cluster>, std::less<>> external;
+  std::optional<Cluster> main;
+  std::map<std::string, Cluster, std::less<>> external;
   std::optional<std::vector<mongo::ExternalCluster>> external_config;
 };
 
@@ -723,12 +723,12 @@ Registry& registry() {
 void MongoManager::initialize() {
   auto& r = registry();
   std::lock_guard lock(r.mutex);
-  if (!r.main) r.main = std::make_unique<Cluster>(mongo::connection_string_from_env());
+  if (!r.main) r.main.emplace(mongo::connection_string_from_env());
 }
 
 void MongoManager::initialize(const std::string& connection_string) {
   auto& r = registry();
-  auto cluster = std::make_unique<Cluster>(connection_string);
+  Cluster cluster(connection_string);
   std::lock_guard lock(r.mutex);
   r.main = std::move(cluster);
 }
@@ -736,13 +736,13 @@ void MongoManager::initialize(const std::string& connection_string) {
 bool MongoManager::is_initialized() {
   auto& r = registry();
   std::lock_guard lock(r.mutex);
-  return r.main != nullptr;
+  return r.main.has_value();
 }
 
-const Cluster& MongoManager::cluster() {
-  initialize();
+Cluster MongoManager::cluster() {
   auto& r = registry();
   std::lock_guard lock(r.mutex);
+  if (!r.main) r.main.emplace(mongo::connection_string_from_env());
   return *r.main;
 }
 
@@ -759,16 +759,14 @@ std::vector<std::string> MongoManager::external_names() {
   return names;
 }
 
-const Cluster& MongoManager::external(std::string_view name) {
+Cluster MongoManager::external(std::string_view name) {
   auto& r = registry();
   std::lock_guard lock(r.mutex);
-  if (auto it = r.external.find(name); it != r.external.end()) return *it->second;
+  if (auto it = r.external.find(name); it != r.external.end()) return it->second;
   if (!r.external_config) r.external_config = mongo::external_clusters_from_env();
   for (const auto& cluster : *r.external_config) {
     if (cluster.name == name) {
-      auto& slot = r.external[cluster.name];
-      slot = std::make_unique<Cluster>(cluster.connection_string);
-      return *slot;
+      return r.external.try_emplace(cluster.name, cluster.connection_string).first->second;
     }
   }
   std::string known;

@@ -1,5 +1,4 @@
 #include <algorithm>
-#include <cctype>
 #include <iterator>
 #include <optional>
 #include <vector>
@@ -9,18 +8,14 @@
 #include <aws_helper/json.hpp>
 #include <aws_helper/mongo_config.hpp>
 
+#include "core/text.hpp"
 #include "mongo/mongo_config_detail.hpp"
 
 namespace aws_helper::mongo {
 
 namespace {
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
+using aws_helper::detail::lower;
 
 // Splits "scheme://rest" into ("scheme://", "rest"); no scheme gives ("mongodb://", uri).
 std::pair<std::string, std::string> split_scheme(std::string_view uri) {
@@ -37,19 +32,7 @@ constexpr const char* kOwnTrust[] = {"tlsCAFile", "sslCertificateAuthorityFile",
 }  // namespace
 
 std::string percent_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : text) {
-    auto byte = static_cast<unsigned char>(c);
-    if (std::isalnum(byte) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0xF];
-    }
-  }
-  return out;
+  return aws_helper::detail::uri_encode(text);
 }
 
 std::string build_connection_string(std::string_view host, std::string_view user,

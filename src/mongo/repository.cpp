@@ -64,7 +64,7 @@ std::string Repository::database_name() const {
   return *state;
 }
 
-const Cluster& Repository::cluster() const {
+Cluster Repository::cluster() const {
   if (!is_external()) return MongoManager::cluster();
   auto name = cluster_name();
   if (!name || name->empty()) {

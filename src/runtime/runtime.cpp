@@ -1,6 +1,5 @@
 #include <algorithm>
 #include <atomic>
-#include <csignal>
 #include <cstdlib>
 #include <thread>
 
@@ -10,6 +9,7 @@
 #include <aws_helper/runtime.hpp>
 #include <aws_helper/session.hpp>
 
+#include "core/stop_signal.hpp"
 #include "runtime/runtime_client.hpp"
 
 namespace aws_helper::runtime {
@@ -136,27 +136,11 @@ extern "C" void on_stop_signal(int /*signal*/) {
   stop_requested.store(true);
 }
 
-// Installs on_stop_signal for the lifetime of run() and puts the previous action back.
-class StopSignalScope {
- public:
-  StopSignalScope() {
-    struct sigaction action {};
-    action.sa_handler = on_stop_signal;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGTERM, &action, &previous_);
-    stop_requested = false;
-  }
-  ~StopSignalScope() { sigaction(SIGTERM, &previous_, nullptr); }
-  StopSignalScope(const StopSignalScope&) = delete;
-  StopSignalScope& operator=(const StopSignalScope&) = delete;
-
- private:
-  struct sigaction previous_ {};
-};
 }  // namespace
 
 int run(const Handler& handler, const RunOptions& options) {
-  StopSignalScope stop_signal;
+  stop_requested = false;
+  detail::SigtermScope stop_signal{on_stop_signal};
   auto endpoint = resolve_endpoint(options);
   if (!endpoint) {
     logger().error("AWS_LAMBDA_RUNTIME_API is not set: run under Lambda or the emulator");

@@ -18,18 +18,13 @@
 #include <aws_helper/log.hpp>
 #include <aws_helper/service.hpp>
 
+#include "core/text.hpp"
+
 namespace aws_helper {
 
 namespace {
 
-bool textual(const std::string& content_type) {
-  if (content_type.empty()) return true;
-  for (std::string_view marker :
-       {"text/", "json", "xml", "javascript", "csv", "yaml", "x-www-form-urlencoded"}) {
-    if (content_type.find(marker) != std::string::npos) return true;
-  }
-  return false;
-}
+using detail::is_textual_content_type;
 
 std::string new_request_id() {
   static std::mt19937_64 random{std::random_device{}()};
@@ -57,7 +52,8 @@ Json make_event(const httplib::Request& request, const std::string& raw_body, bo
   // A body that is not text, or not valid UTF-8 whatever its type says, travels base64-encoded
   // as API Gateway sends it: the JSON event cannot hold the bytes, and replacing them (what
   // serialising them as text would do) would store something the client never sent.
-  bool base64 = !raw_body.empty() && (!textual(content_type) || !valid_utf8(raw_body));
+  bool base64 =
+      !raw_body.empty() && (!is_textual_content_type(content_type) || !valid_utf8(raw_body));
   Json body = raw_body.empty() ? Json(nullptr) : Json(base64 ? base64_encode(raw_body) : raw_body);
   if (rest) {
     Json headers = Json::object();
@@ -107,9 +103,7 @@ Json make_event(const httplib::Request& request, const std::string& raw_body, bo
     if (name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" ||
         name == "LOCAL_PORT")
       continue;
-    std::string lower = name;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::string lower = detail::lower(name);
     if (lower == "cookie") {
       cookies.push_back(value);
       continue;
@@ -147,9 +141,7 @@ void write_reply(const std::string& payload, httplib::Response& response) {
   response.status = reply.value("statusCode", 200);
   std::string content_type = "application/json";
   auto add = [&](const std::string& name, const std::string& value) {
-    std::string lower = name;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::string lower = detail::lower(name);
     if (lower == "content-type") {
       content_type = value;
     } else if (lower != "content-length") {

@@ -17,6 +17,8 @@
 #include <aws_helper/service.hpp>
 #include <aws_helper/version.hpp>
 
+#include "core/text.hpp"
+
 namespace aws_helper {
 
 namespace {
@@ -29,14 +31,7 @@ const Logger& logger() {
   return instance;
 }
 
-std::string join(const std::vector<std::string>& items, std::string_view separator) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += separator;
-    out += item;
-  }
-  return out;
-}
+using detail::join;
 
 std::string unknown_handler_message(const ServiceDefinition& service, std::string_view handler) {
   auto known = handler_names(service);

@@ -204,6 +204,8 @@ class ApiAuthTest : public ::testing::Test {
          {"hashed_password", "$2b$12$abc"},
          {"is_active", true}},
         {{"_id", object_id(kInactiveUser)}, {"email", "old@example.com"}, {"is_active", false}},
+        // Falsy as Python reads it (not false): was let in before the helpers were reconciled.
+        {{"_id", object_id(kBlankActiveUser)}, {"email", "blank@example.com"}, {"is_active", ""}},
     });
     db["tokens"].insert_many({
         {{"token", "valid"},
@@ -221,6 +223,9 @@ class ApiAuthTest : public ::testing::Test {
          {"expires_at", date(now - std::chrono::hours(1))}},
         {{"token", "inactive-user"}, {"is_active", true}, {"user_id", object_id(kInactiveUser)}},
         {{"token", "orphan"}, {"is_active", true}, {"user_id", object_id()}},
+        {{"token", "blank-active-user"},
+         {"is_active", true},
+         {"user_id", object_id(kBlankActiveUser)}},
     });
     emulator_ = std::make_unique<Emulator>(
         TEST_SERVICE_BOOTSTRAP, "api",
@@ -241,6 +246,7 @@ class ApiAuthTest : public ::testing::Test {
 
   static constexpr const char* kActiveUser = "65f1a2b3c4d5e6f7a8b9c0a1";
   static constexpr const char* kInactiveUser = "65f1a2b3c4d5e6f7a8b9c0a2";
+  static constexpr const char* kBlankActiveUser = "65f1a2b3c4d5e6f7a8b9c0a3";
   static std::unique_ptr<Emulator> emulator_;
 };
 std::unique_ptr<Emulator> ApiAuthTest::emulator_;
@@ -272,6 +278,7 @@ TEST_F(ApiAuthTest, EveryRefusalHasItsStatusAndMessage) {
   EXPECT_EQ(refusal(with("nope")), "401 Invalid or revoked token");
   EXPECT_EQ(refusal(with("expired")), "401 Token has expired");
   EXPECT_EQ(refusal(with("inactive-user")), "401 User account is inactive");
+  EXPECT_EQ(refusal(with("blank-active-user")), "401 User account is inactive");
   EXPECT_EQ(refusal(with("orphan")), "401 User not found");
   EXPECT_EQ(refusal(get({{"constitution-state", "connecticut"}})),
             "401 Authorization header is required");

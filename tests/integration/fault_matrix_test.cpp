@@ -1,14 +1,19 @@
 // The fault matrix: MongoDB behind a fault-injecting proxy of the tests' own
 // (support/fault_proxy.hpp) in front of the run's FerretDB — stalled, reset in the middle of a
-// reply, slow, restarted, down — and an API under the emulator whose database hangs. Each row
-// asserts the outcome (a typed error within its bound, or the right result) and that nothing
-// acknowledged was lost. The AWS rows (429/5xx with jittered retries, malformed replies, slow
-// replies against the deadline) are in tests/unit/aws_client_test.cpp against local servers; the
-// Runtime API rows (failing, refusing a reply over 6 MB) in tests/unit/runtime_test.cpp.
+// reply, slow, restarted, down — an API under the emulator whose database hangs, and a Fargate
+// task stopped with SIGTERM. Each row asserts the outcome (a typed error within its bound, or
+// the right result) and that nothing acknowledged was lost. The AWS rows (429/5xx with jittered
+// retries, malformed replies, slow replies against the deadline) are in
+// tests/unit/aws_client_test.cpp against local servers; the Runtime API rows (failing, refusing a
+// reply over 6 MB) in tests/unit/runtime_test.cpp.
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -18,6 +23,7 @@
 
 #include "support/emulator.hpp"
 #include "support/fault_proxy.hpp"
+#include "support/process.hpp"
 
 namespace aws_helper {
 namespace {
@@ -193,6 +199,33 @@ TEST(FaultMatrixApiTest, AHungDatabaseIsA503BeforeTheFunctionTimesOut) {
   EXPECT_LT(waited, 4000ms);
   proxy.set(FaultProxy::Mode::pass);
   EXPECT_EQ(status_of(emulator.invoke(event.dump())), 500);
+}
+
+// ECS stops a task with SIGTERM and kills it stopTimeout later: the task sees stop_requested(),
+// returns, and the container exits 0 with the stop in its log, instead of dying mid-write.
+TEST(FaultMatrixTaskTest, SigtermAsksTheTaskToStopAndItExitsCleanly) {
+  std::string log = "/tmp/aws-helper-task-stop-" + std::to_string(::getpid()) + ".log";
+  ::unlink(log.c_str());
+  auto output = [&] {
+    std::ifstream in(log);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  testing::Process task({TEST_SERVICE_BOOTSTRAP, "task", "wait-for-stop"}, log,
+                        {{"SESSION", "{}"}});
+  auto give_up = std::chrono::steady_clock::now() + 10s;
+  while (output().find("Working until asked to stop") == std::string::npos &&
+         std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_NE(output().find("Working until asked to stop"), std::string::npos) << output();
+  ::kill(task.pid(), SIGTERM);  // the bootstrap alone, as ECS signals the container's PID 1
+  int code = -1;
+  auto waited = timed([&] { code = task.wait(5s); });
+  EXPECT_EQ(code, 0) << output();
+  EXPECT_LT(waited, 1000ms);
+  EXPECT_NE(output().find("Stop requested: returning"), std::string::npos) << output();
+  EXPECT_NE(output().find("Task finished after SIGTERM"), std::string::npos) << output();
+  ::unlink(log.c_str());
 }
 
 }  // namespace

@@ -392,6 +392,29 @@ TEST_F(MongoTest, ManagerAccessPatterns) {
   MongoManager::reset();
 }
 
+// db() and external_db()[name] used to hand out references into the manager's registry, which
+// reset() and initialize(uri) destroyed: a Cluster kept by a handler (or bound to a const&)
+// then pointed at freed memory (ASan: heap-use-after-free). Now they are copies sharing the pool.
+TEST_F(MongoTest, ClustersHandedOutOutliveResetAndReinitialize) {
+  setenv("EXTERNAL_MONGODB_CONNECTIONS",
+         (R"([{"name":"ClusterDockets","connection_string":")" + ferretdb_uri() + "\"}]").c_str(),
+         1);
+  const Cluster& main = db();
+  const Cluster& external = external_db()["ClusterDockets"];
+  auto things = db()[database_]["things"];
+  EXPECT_TRUE(main == db());
+  MongoManager::reset();
+  MongoManager::initialize(ferretdb_uri());
+  EXPECT_TRUE(main.ping());
+  EXPECT_TRUE(external.ping());
+  things.insert_one({{"kept", true}});
+  EXPECT_EQ(main[database_]["things"].count_documents({{"kept", true}}), 1);
+  EXPECT_FALSE(main == db()) << "initialize(uri) made a new pool";
+  unsetenv("EXTERNAL_MONGODB_CONNECTIONS");
+  MongoManager::reset();
+  MongoManager::initialize(ferretdb_uri());
+}
+
 class OrdersRepository : public Repository {
  public:
   [[nodiscard]] std::string collection_name() const override { return "orders"; }
@@ -694,7 +717,7 @@ TEST(MongoExternalClusterTest, SecondServerGetsTheWritesAndTheInjectedUser) {
   ASSERT_EQ(status["authInfo"]["authenticatedUsers"].size(), 1u) << status.dump();
   EXPECT_EQ(status["authInfo"]["authenticatedUsers"][0]["user"], "svc@dockets:reader");
   // The same cluster object (one pool) serves later calls.
-  EXPECT_EQ(&external_db()["ClusterDockets"], &MongoManager::external("ClusterDockets"));
+  EXPECT_TRUE(external_db()["ClusterDockets"] == MongoManager::external("ClusterDockets"));
 
   unsetenv("EXTERNAL_MONGODB_CONNECTIONS");
   unsetenv("MONGO_DB_USER");

@@ -8,7 +8,7 @@
 #include <aws_helper/document.hpp>
 #include <aws_helper/error.hpp>
 
-#include "mongo/bson_convert.hpp"
+#include "document/bson_convert.hpp"
 
 namespace aws_helper {
 namespace {

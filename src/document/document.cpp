@@ -8,7 +8,8 @@
 #include <aws_helper/document.hpp>
 #include <aws_helper/error.hpp>
 
-#include "mongo/bson_convert.hpp"
+#include "core/text.hpp"
+#include "document/bson_convert.hpp"
 
 namespace aws_helper {
 
@@ -55,9 +56,7 @@ Json object_id(std::string_view hex) {
   if (!is_object_id_hex(hex)) {
     throw ValueError("'" + excerpt(hex) + "' is not a valid ObjectId");
   }
-  std::string lower(hex);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return {{"$oid", lower}};
+  return {{"$oid", detail::lower(hex)}};
 }
 
 bool is_object_id(const Json& value) noexcept {

@@ -1,4 +1,4 @@
-#include "mongo/bson_convert.hpp"
+#include "document/bson_convert.hpp"
 
 #include <charconv>
 #include <cmath>
