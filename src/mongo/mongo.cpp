@@ -721,9 +721,7 @@ Registry& registry() {
 }  // namespace
 
 void MongoManager::initialize() {
-  auto& r = registry();
-  std::lock_guard lock(r.mutex);
-  if (!r.main) r.main.emplace(mongo::connection_string_from_env());
+  static_cast<void>(cluster());  // makes the main cluster once, from the environment
 }
 
 void MongoManager::initialize(const std::string& connection_string) {
