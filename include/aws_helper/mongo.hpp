@@ -171,7 +171,7 @@ class BulkWriteError : public MongoError {
 };
 
 namespace detail {
-struct Pool;
+class Pool;
 struct CursorState;
 }  // namespace detail
 
