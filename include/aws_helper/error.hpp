@@ -82,6 +82,14 @@ class InvalidStateError : public Error {
       : Error("InvalidStateError", message, 403) {}
 };
 
+// A hook the framework calls was not overridden (an SQS consumer without process_record()).
+// HTTP 500: the service is incomplete, the caller did nothing wrong.
+class NotImplementedError : public Error {
+ public:
+  explicit NotImplementedError(const std::string& message)
+      : Error("NotImplementedError", message, 500) {}
+};
+
 // Input over one of the limits of aws_helper/limits.hpp (a body, a count). HTTP 413.
 class PayloadTooLargeError : public Error {
  public:

@@ -49,7 +49,11 @@ class FargateTask : public HandlerBase {
   // envs[key], else the variable KEY (upper case), else key (lower case), else the fallback.
   [[nodiscard]] std::optional<std::string> get_env(const std::string& key) const;
   [[nodiscard]] std::string get_env(const std::string& key, const std::string& fallback) const;
-  // get_env(key), or ValueError("Required environment variable '<key>' not found").
+  // get_env(key), or ValueError("Required environment variable '<key>' not found"). Not
+  // aws_helper::require_env on purpose, as in the Python framework: a task's variables are its
+  // input (RunTask's overrides, `envs` first, KEY or key), so a missing one is a ValueError and
+  // an empty one is a value; the free function reads the service's configuration
+  // (ConfigurationError, empty counts as missing).
   [[nodiscard]] std::string require_env(const std::string& key) const;
 
   // True once the container was asked to stop during run(): ECS sends SIGTERM (StopTask, a
@@ -88,6 +92,14 @@ struct TaskStatus {
   [[nodiscard]] Json to_json() const;
 };
 
+// RunTask answered but started no task (ECS's `failures`: no capacity, a bad subnet, ...), or
+// named none. error_type() "TaskNotStarted"; HTTP 500.
+class TaskNotStartedError : public Error {
+ public:
+  explicit TaskNotStartedError(const std::string& message)
+      : Error("TaskNotStarted", message, 500) {}
+};
+
 class FargateExecutor {
  public:
   // Reads ECS_CLUSTER, ECS_SUBNETS, ECS_SECURITY_GROUPS and AWS_REGION; ConfigurationError
@@ -97,7 +109,7 @@ class FargateExecutor {
                   std::vector<std::string> security_groups = {});
 
   // Starts the task and returns the ARN of the first one started. AwsError when ECS refused the
-  // call; Error("TaskNotStarted") naming ECS's failures when it started none.
+  // call; TaskNotStartedError naming ECS's failures when it started none.
   std::string run_task(const std::string& task_name, const EnvMap& envs = {},
                        const RunTaskOptions& options = {}) const;
 

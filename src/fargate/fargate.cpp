@@ -213,14 +213,14 @@ std::string FargateExecutor::run_task(const std::string& task_name, const EnvMap
   }
   auto tasks = reply.find("tasks");
   if (tasks == reply.end() || !tasks->is_array() || tasks->empty()) {
-    throw Error("TaskNotStarted", "No tasks were started for " + task_name +
-                                      (failures.empty() ? "" : ": " + failures));
+    throw TaskNotStartedError("No tasks were started for " + task_name +
+                              (failures.empty() ? "" : ": " + failures));
   }
   if (!failures.empty()) {
     Logger("FargateExecutor").warn("RunTask {} reported failures: {}", task_name, failures);
   }
   auto arn = string_of(tasks->front(), "taskArn");
-  if (!arn) throw Error("TaskNotStarted", "RunTask reply for " + task_name + " has no taskArn");
+  if (!arn) throw TaskNotStartedError("RunTask reply for " + task_name + " has no taskArn");
   return *arn;
 }
 

@@ -55,14 +55,14 @@ std::optional<std::string> session_attribute(const Json& record) {
 }  // namespace
 
 void SQSConsumer::process_record(const Json& /*record*/) {
-  throw Error("NotImplementedError",
-              "process_record() is not implemented; override it, or return ProcessingMode::batch "
-              "from processing_mode() and override process_batch()");
+  throw NotImplementedError(
+      "process_record() is not implemented; override it, or return ProcessingMode::batch "
+      "from processing_mode() and override process_batch()");
 }
 
 void SQSConsumer::process_batch(std::span<const Json> /*records*/) {
-  throw Error("NotImplementedError",
-              "process_batch() is not implemented; override it in a batch-mode consumer");
+  throw NotImplementedError(
+      "process_batch() is not implemented; override it in a batch-mode consumer");
 }
 
 void SQSConsumer::add_message_failed(const std::string& message_id, const std::string& error) {

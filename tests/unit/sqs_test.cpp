@@ -154,6 +154,21 @@ TEST(SqsSingleModeTest, AnEventWithoutRecordsIsRefused) {
 }
 
 // Groups seen by process_batch, by user id; "fail" records reported, "explode" throws.
+// The hooks a consumer did not override fail with a named error saying what to override
+// (NotImplementedError, 500).
+TEST(SqsSingleModeTest, TheDefaultHooksThrowNotImplementedError) {
+  SQSConsumer consumer;
+  try {
+    consumer.process_record(Json::object());
+    FAIL() << "no error";
+  } catch (const NotImplementedError& error) {
+    EXPECT_EQ(error.error_type(), "NotImplementedError");
+    EXPECT_EQ(error.http_status(), 500);
+    EXPECT_NE(std::string(error.what()).find("override it"), std::string::npos);
+  }
+  EXPECT_THROW(consumer.process_batch({}), NotImplementedError);
+}
+
 class BatchConsumer : public SQSConsumer {
  public:
   [[nodiscard]] ProcessingMode processing_mode() const override { return ProcessingMode::batch; }
