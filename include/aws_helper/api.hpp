@@ -68,6 +68,26 @@ class PathParameters {
   std::map<std::string, std::string, std::less<>> named_;
 };
 
+// One request as the framework hands it to an API before validate(): the dispatcher fills it
+// (routing, auth, the body through the schema). A unit test of a handler may fill it too and
+// call validate() and process() directly (docs/testing.md).
+struct ApiInvocation {
+  HttpRequest request;
+  PathParameters path;
+  Json data = Json::object();  // what data() returns
+  runtime::InvocationContext context;
+  std::optional<Json> user;  // current_user()
+  Json auth_data = nullptr;  // auth_data()
+};
+
+// The reply an API's set_* calls build.
+struct ApiReply {
+  int code = 0;  // 0: not set (200)
+  Json body = nullptr;
+  std::optional<std::string> raw_body;  // set_raw_body(): sent as is instead of body
+  Headers headers;
+};
+
 class API : public HandlerBase {
  public:
   API() : HandlerBase("API") {}
@@ -89,32 +109,38 @@ class API : public HandlerBase {
   // GET: the query parameters ({"limit": "10"}; a repeated key gives a list). Other methods:
   // the parsed JSON body ({} when empty), or the fields of a form body. Replaced by the
   // schema's normalised data when there is a schema.
-  [[nodiscard]] Json& data() noexcept { return data_; }
-  [[nodiscard]] const Json& data() const noexcept { return data_; }
-  [[nodiscard]] const Headers& headers() const noexcept { return request_.headers; }
-  [[nodiscard]] const PathParameters& path_parameters() const noexcept { return path_; }
-  [[nodiscard]] const QueryParameters& query_parameters() const noexcept { return request_.query; }
+  [[nodiscard]] Json& data() noexcept { return invocation_.data; }
+  [[nodiscard]] const Json& data() const noexcept { return invocation_.data; }
+  [[nodiscard]] const Headers& headers() const noexcept { return invocation_.request.headers; }
+  [[nodiscard]] const PathParameters& path_parameters() const noexcept { return invocation_.path; }
+  [[nodiscard]] const QueryParameters& query_parameters() const noexcept {
+    return invocation_.request.query;
+  }
   // The body as received (after Base64 decoding): for binary and non-JSON bodies.
-  [[nodiscard]] const std::string& raw_body() const noexcept { return request_.body; }
-  [[nodiscard]] const HttpRequest& request() const noexcept { return request_; }
+  [[nodiscard]] const std::string& raw_body() const noexcept { return invocation_.request.body; }
+  [[nodiscard]] const HttpRequest& request() const noexcept { return invocation_.request; }
   // data() as the schema struct T (see schema.hpp); validated here when schema() is not T's.
   template <class T>
   [[nodiscard]] T input() const {
     const auto& typed = schema_of<T>();
-    return schema() == &typed ? typed.to_struct(data_) : typed.parse(data_);
+    return schema() == &typed ? typed.to_struct(data()) : typed.parse(data());
   }
   // The path without the leading '/', as the seed's `endpoint` ("users/123").
   [[nodiscard]] std::string endpoint() const;
   // Lower case, as the seed: "get".
   [[nodiscard]] std::string http_method() const;
-  [[nodiscard]] const runtime::InvocationContext& context() const noexcept { return context_; }
+  [[nodiscard]] const runtime::InvocationContext& context() const noexcept {
+    return invocation_.context;
+  }
 
   // ---- who is calling ----
   // The user document (no password fields) when AUTHORIZATION is `user` or `full`.
-  [[nodiscard]] const std::optional<Json>& current_user() const noexcept { return user_; }
-  [[nodiscard]] bool is_authenticated() const noexcept { return user_.has_value(); }
+  [[nodiscard]] const std::optional<Json>& current_user() const noexcept {
+    return invocation_.user;
+  }
+  [[nodiscard]] bool is_authenticated() const noexcept { return invocation_.user.has_value(); }
   // {"user_id", "user", "token_data", "is_bypass"} as the seed; null when not authenticated.
-  [[nodiscard]] const Json& auth_data() const noexcept { return auth_data_; }
+  [[nodiscard]] const Json& auth_data() const noexcept { return invocation_.auth_data; }
   // session(), db(), external_db() and logger() come from HandlerBase (handler.hpp).
 
   // ---- the reply (chainable) ----
@@ -130,24 +156,19 @@ class API : public HandlerBase {
   // Adds a value (Set-Cookie and other repeatable headers).
   API& add_header(std::string name, std::string value);
 
-  [[nodiscard]] int code() const noexcept { return code_; }
-  [[nodiscard]] const Json& body() const noexcept { return body_; }
-  [[nodiscard]] const Headers& response_headers() const noexcept { return response_headers_; }
+  [[nodiscard]] int code() const noexcept { return reply_.code; }
+  [[nodiscard]] const Json& body() const noexcept { return reply_.body; }
+  [[nodiscard]] const Headers& response_headers() const noexcept { return reply_.headers; }
+
+  // ---- the framework's side: the dispatcher, or a handler's unit test ----
+  // Starts a request: the logger named after the class, the request in place, no reply yet.
+  void begin(ApiInvocation invocation, std::string_view class_name = "API");
+  [[nodiscard]] ApiInvocation& invocation() noexcept { return invocation_; }
+  [[nodiscard]] ApiReply& reply() noexcept { return reply_; }
 
  private:
-  friend class ApiDispatcher;
-
-  HttpRequest request_;
-  PathParameters path_;
-  Json data_ = Json::object();
-  runtime::InvocationContext context_;
-  std::optional<Json> user_;
-  Json auth_data_ = nullptr;
-
-  int code_ = 0;  // 0: not set (200)
-  Json body_ = nullptr;
-  std::optional<std::string> raw_body_;
-  Headers response_headers_;
+  ApiInvocation invocation_;
+  ApiReply reply_;
 };
 
 // An API found at src/api/<folders>/<action>.cpp.

@@ -26,6 +26,14 @@
 
 namespace aws_helper {
 
+// One invocation as run_lambda hands it to a Lambda before validate(). A unit test of a handler
+// may fill it too and call validate() and process() directly (docs/testing.md).
+struct LambdaInvocation {
+  Json event;  // the whole event
+  Json data;   // its "data" (the event itself when it has none), through the schema
+  runtime::InvocationContext context;
+};
+
 class Lambda : public HandlerBase {
  public:
   Lambda() : HandlerBase("Lambda") {}
@@ -47,17 +55,30 @@ class Lambda : public HandlerBase {
   // The work. The returned value becomes the envelope's `data`.
   virtual Json process() = 0;
 
-  [[nodiscard]] Json& data() noexcept { return data_; }
-  [[nodiscard]] const Json& data() const noexcept { return data_; }
+  [[nodiscard]] Json& data() noexcept { return invocation_.data; }
+  [[nodiscard]] const Json& data() const noexcept { return invocation_.data; }
   // data() as the schema struct T (see schema.hpp); validated here when schema() is not T's.
   template <class T>
   [[nodiscard]] T input() const {
     const auto& typed = schema_of<T>();
-    return schema() == &typed ? typed.to_struct(data_) : typed.parse(data_);
+    return schema() == &typed ? typed.to_struct(data()) : typed.parse(data());
   }
   // The whole event as received.
-  [[nodiscard]] const Json& event() const noexcept { return event_; }
-  [[nodiscard]] const runtime::InvocationContext& context() const noexcept { return context_; }
+  [[nodiscard]] const Json& event() const noexcept { return invocation_.event; }
+  [[nodiscard]] const runtime::InvocationContext& context() const noexcept {
+    return invocation_.context;
+  }
+
+  // ---- the framework's side: run_lambda, or a handler's unit test ----
+  // Starts an invocation: the logger named after the class, the invocation in place, no
+  // failure reported yet.
+  void begin(LambdaInvocation invocation, std::string_view class_name = "Lambda");
+  [[nodiscard]] LambdaInvocation& invocation() noexcept { return invocation_; }
+  // What report_failure() recorded ({message, error type}); nullopt when nothing was.
+  [[nodiscard]] const std::optional<std::pair<std::string, std::string>>& reported_failure()
+      const noexcept {
+    return failure_;
+  }
 
  protected:
   // Makes the envelope {"success": false, "error": message, "error_type": type, "data": <what
@@ -67,12 +88,8 @@ class Lambda : public HandlerBase {
   }
 
  private:
-  friend Json run_lambda(Lambda&, const Json&, const runtime::InvocationContext&, std::string_view);
-
   std::optional<std::pair<std::string, std::string>> failure_;
-  Json event_;
-  Json data_;
-  runtime::InvocationContext context_;
+  LambdaInvocation invocation_;
 };
 
 // Runs one invocation and returns the envelope. Every std::exception becomes an error envelope;

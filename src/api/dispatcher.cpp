@@ -11,66 +11,6 @@
 
 namespace aws_helper {
 
-// ---- API ------------------------------------------------------------------------------------
-
-namespace {
-
-void check_header_text(std::string_view name, std::string_view value) {
-  if (name.empty() || detail::breaks_header_line(name)) {
-    throw ValueError("Invalid response header name");
-  }
-  if (detail::breaks_header_line(value)) {
-    throw ValueError("The value of response header '" + excerpt(name) + "' contains CR, LF or NUL");
-  }
-}
-
-}  // namespace
-
-std::string API::endpoint() const {
-  return request_.path.size() > 1 ? request_.path.substr(1) : "";
-}
-
-std::string API::http_method() const {
-  return detail::lower(request_.method);
-}
-
-API& API::set_code(int code) {
-  if (code < 100 || code > 599)
-    throw ValueError("HTTP status " + std::to_string(code) + " is invalid");
-  code_ = code;
-  return *this;
-}
-
-API& API::set_body(Json body) {
-  body_ = std::move(body);
-  raw_body_.reset();
-  return *this;
-}
-
-API& API::set_raw_body(std::string bytes, std::string content_type) {
-  check_header_text("Content-Type", content_type);
-  raw_body_ = std::move(bytes);
-  response_headers_.set("Content-Type", std::move(content_type));
-  return *this;
-}
-
-API& API::set_header(std::string name, std::string value) {
-  check_header_text(name, value);
-  response_headers_.set(std::move(name), std::move(value));
-  return *this;
-}
-
-API& API::set_headers(const std::vector<std::pair<std::string, std::string>>& headers) {
-  for (const auto& [name, value] : headers) set_header(name, value);
-  return *this;
-}
-
-API& API::add_header(std::string name, std::string value) {
-  check_header_text(name, value);
-  response_headers_.add(std::move(name), std::move(value));
-  return *this;
-}
-
 // ---- dispatch -------------------------------------------------------------------------------
 
 namespace {
@@ -266,7 +206,7 @@ struct ApiDispatcher::Call {
   const Logger* log = &logger();
 
   [[nodiscard]] const Cors& cors() const { return dispatcher.settings_->cors; }
-  [[nodiscard]] const HttpRequest& current() const { return api ? api->request_ : request; }
+  [[nodiscard]] const HttpRequest& current() const { return api ? api->request() : request; }
 
   // The route API Gateway matched, when it names one of ours; else the walk of the tree.
   [[nodiscard]] Router::Match route() const {
@@ -305,12 +245,13 @@ struct ApiDispatcher::Call {
 
   // The user's API object, handed the request and its path parameters.
   void make(Router::Match match) {
+    ApiInvocation invocation;
+    invocation.request = std::move(request);
+    invocation.path = std::move(match.parameters);
+    invocation.context = context;
     api = match.entry->make();
-    api->name_logger(match.entry->class_name);
+    api->begin(std::move(invocation), match.entry->class_name);
     log = &api->logger();
-    api->context_ = context;
-    api->path_ = std::move(match.parameters);
-    api->request_ = std::move(request);
   }
 
   // The token and the state header, as the API's AUTHORIZATION mode asks; the session gets
@@ -319,23 +260,25 @@ struct ApiDispatcher::Call {
     AuthMode mode = api->authorization().value_or(dispatcher.settings_->auth_mode);
     if (requires_user(mode)) {
       std::string token =
-          TokenValidator::token_from_header(api->request_.headers.get("authorization"));
-      api->auth_data_ = TokenValidator::validate_token(token);
-      api->user_ = api->auth_data_["user"];
+          TokenValidator::token_from_header(api->invocation().request.headers.get("authorization"));
+      auto& invocation = api->invocation();
+      invocation.auth_data = TokenValidator::validate_token(token);
+      invocation.user = invocation.auth_data["user"];
     }
     if (requires_state(mode)) {
-      auto state = api->request_.headers.get("constitution-state");
+      auto state = api->invocation().request.headers.get("constitution-state");
       if (!state || state->empty()) throw ValueError("Header 'constitution-state' is required");
       StateValidator::validate(*state);
       get_session().set_state(*state);
     }
-    if (api->user_) get_session().set_user(*api->user_);
+    if (const auto& user = api->current_user()) get_session().set_user(*user);
   }
 
   // data(): the query or the body, through the API's schema.
   void bind() {
-    api->data_ = request_data(api->request_);
-    if (const Schema* schema = api->schema()) api->data_ = schema->validate(api->data_);
+    Json& data = api->data();
+    data = request_data(api->request());
+    if (const Schema* schema = api->schema()) data = schema->validate(data);
   }
 
   void run() {
@@ -346,19 +289,19 @@ struct ApiDispatcher::Call {
   // The API's reply: its body (JSON, or raw bytes base64-encoded unless textual), CORS, then
   // the headers the handler set, which win over the defaults (Content-Type, CORS).
   [[nodiscard]] HttpResponse respond() {
+    ApiReply& reply = api->reply();
     HttpResponse response;
-    response.status = api->code_ == 0 ? 200 : api->code_;
-    if (api->raw_body_) {
-      response.body = std::move(*api->raw_body_);
-      response.base64 =
-          !detail::is_textual_content_type(api->response_headers_.get_or("content-type", ""));
+    response.status = reply.code == 0 ? 200 : reply.code;
+    if (reply.raw_body) {
+      response.body = std::move(*reply.raw_body);
+      response.base64 = !detail::is_textual_content_type(reply.headers.get_or("content-type", ""));
     } else {
       response.headers.set("Content-Type", "application/json");
-      response.body = dump_json(serialize_mongo_types(std::move(api->body_)));
+      response.body = dump_json(serialize_mongo_types(std::move(reply.body)));
     }
-    cors().apply(api->request_, response.headers, false);
-    for (const auto& [name, value] : api->response_headers_) response.headers.remove(name);
-    for (const auto& [name, value] : api->response_headers_) response.headers.add(name, value);
+    cors().apply(api->request(), response.headers, false);
+    for (const auto& [name, value] : reply.headers) response.headers.remove(name);
+    for (const auto& [name, value] : reply.headers) response.headers.add(name, value);
     return response;
   }
 };

@@ -36,28 +36,36 @@ Json error_envelope(const std::exception& error) {
   return envelope;
 }
 
+void Lambda::begin(LambdaInvocation invocation, std::string_view class_name) {
+  name_logger(class_name);
+  invocation_ = std::move(invocation);
+  failure_.reset();
+}
+
 Json run_lambda(Lambda& lambda, const Json& event, const runtime::InvocationContext& context,
                 std::string_view class_name) {
-  lambda.name_logger(class_name);
-  lambda.failure_.reset();
-  lambda.context_ = context;
+  LambdaInvocation invocation;
+  invocation.context = context;
+  lambda.begin(std::move(invocation), class_name);
   SessionScope scope{Session{}};
   try {
     if (!event.is_object()) throw ValueError("The event must be a JSON object");
-    lambda.event_ = event;
+    auto& in = lambda.invocation();
+    in.event = event;
     auto data = event.find("data");
-    lambda.data_ = data != event.end() ? *data : event;
+    in.data = data != event.end() ? *data : event;
 
     set_session(session_from_event(event, lambda.requires_state()));
-    if (const Schema* schema = lambda.schema()) lambda.data_ = schema->validate(lambda.data_);
+    if (const Schema* schema = lambda.schema()) in.data = schema->validate(in.data);
     lambda.validate();
     Json result = lambda.process();
 
     Json envelope = Json::object();
-    envelope["success"] = !lambda.failure_.has_value();
-    if (lambda.failure_) {
-      envelope["error"] = lambda.failure_->first;
-      envelope["error_type"] = lambda.failure_->second;
+    const auto& failure = lambda.reported_failure();
+    envelope["success"] = !failure.has_value();
+    if (failure) {
+      envelope["error"] = failure->first;
+      envelope["error_type"] = failure->second;
     }
     // As the seed: ObjectId, dates, Decimal128, binary leave as plain JSON.
     envelope["data"] = serialize_mongo_types(result);

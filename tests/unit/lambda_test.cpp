@@ -225,5 +225,30 @@ TEST(LambdaTest, SchemaFailureIsErrorEnvelope) {
   EXPECT_TRUE(lambda.validated_with.is_null());
 }
 
+// process() run from a filled invocation, and begin() forgetting an earlier report_failure().
+class PartialLambda : public Lambda {
+ public:
+  [[nodiscard]] bool requires_state() const override { return false; }
+  Json process() override {
+    if (data().value("partial", false)) report_failure("half done");
+    return {{"a", data().value("a", 0)}};
+  }
+};
+
+TEST(LambdaTest, AFilledInvocationRunsProcessAndBeginForgetsAReportedFailure) {
+  PartialLambda lambda;
+  LambdaInvocation invocation;
+  invocation.data = {{"a", 2}, {"partial", true}};
+  lambda.begin(std::move(invocation), "PartialLambda");
+  EXPECT_EQ(lambda.process(), (Json{{"a", 2}}));
+  ASSERT_TRUE(lambda.reported_failure().has_value());
+  EXPECT_EQ(lambda.reported_failure()->second, "PartialFailure");
+  EXPECT_EQ(lambda.logger().name(), "PartialLambda");
+  Json envelope = run_lambda(lambda, {{"data", {{"a", 3}}}}, test_context());
+  EXPECT_EQ(envelope["success"], true);
+  EXPECT_EQ(envelope["data"], (Json{{"a", 3}}));
+  EXPECT_FALSE(lambda.reported_failure().has_value());
+}
+
 }  // namespace
 }  // namespace aws_helper
