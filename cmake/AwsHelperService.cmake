@@ -16,14 +16,9 @@
 #
 # aws_helper_package_service(<name>) adds the target <name>-zip: a Lambda deployment zip.
 
-set(_AWS_HELPER_SERVICE_DIR ${CMAKE_CURRENT_LIST_DIR})
-# src/compat/glibc_compat.cpp, installed beside this file in the package.
-if(EXISTS "${CMAKE_CURRENT_LIST_DIR}/glibc_compat.cpp")
-  set(_AWS_HELPER_GLIBC_COMPAT "${CMAKE_CURRENT_LIST_DIR}/glibc_compat.cpp")
-else()
-  get_filename_component(_AWS_HELPER_GLIBC_COMPAT
-                         "${CMAKE_CURRENT_LIST_DIR}/../src/compat/glibc_compat.cpp" ABSOLUTE)
-endif()
+# The files these functions use are found from CMAKE_CURRENT_FUNCTION_LIST_DIR (this file's
+# folder), not from variables set when it was included: those would be missing in a project
+# that add_subdirectory()s the framework, since they live in the framework's folder scope.
 
 # aws_helper_lambda_executable(<target>): what makes an executable a deployable bootstrap.
 # - Optimised even when the project sets no build type (CMake then passes no -O flag at all).
@@ -36,7 +31,13 @@ function(aws_helper_lambda_executable target)
                                            -ffunction-sections -fdata-sections)
   target_link_options(${target} PRIVATE -Wl,--gc-sections)
   if(AWS_HELPER_DEPS STREQUAL "lambda")
-    target_sources(${target} PRIVATE "${_AWS_HELPER_GLIBC_COMPAT}")
+    # src/compat/glibc_compat.cpp, installed beside this file in the package.
+    set(compat "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/glibc_compat.cpp")
+    if(NOT EXISTS "${compat}")
+      get_filename_component(compat
+                             "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/../src/compat/glibc_compat.cpp" ABSOLUTE)
+    endif()
+    target_sources(${target} PRIVATE "${compat}")
     target_link_options(${target} PRIVATE -static-libstdc++ -static-libgcc)
   endif()
 endfunction()
@@ -332,7 +333,7 @@ function(aws_helper_package_service name)
   add_custom_target(${name}-zip
     COMMAND ${CMAKE_COMMAND} -DBOOTSTRAP=$<TARGET_FILE:${name}>
             -DOUTPUT=${CMAKE_CURRENT_BINARY_DIR}/${name}.zip -DGLIBC_MAX=${AWS_HELPER_GLIBC_MAX}
-            -P ${_AWS_HELPER_SERVICE_DIR}/AwsHelperPackage.cmake
+            -P ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/AwsHelperPackage.cmake
     DEPENDS ${name}
     COMMENT "Packaging ${name}.zip"
     VERBATIM)
