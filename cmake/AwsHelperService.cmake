@@ -13,6 +13,8 @@
 # self-registration for the linker to drop. A file whose class is missing, misnamed, in a
 # namespace, not derived from the right base or abstract fails the build with a message naming
 # the file and the class expected. Adding or removing a handler file re-runs the generation.
+# The four kinds are rows of one table (_aws_helper_handler_kinds below) handled by one loop; the
+# C++ written is in templates/ (handler.cpp.in per handler, service.cpp.in for the registry).
 #
 # aws_helper_package_service(<name>) adds the target <name>-zip: a Lambda deployment zip.
 
@@ -56,12 +58,194 @@ function(_aws_helper_pascal out text separator)
   set(${out} "${result}" PARENT_SCOPE)
 endfunction()
 
-# Writes <gen_dir>/<stem>.cpp which compiles the user's file and exposes a factory for its class
-# (from templates/handler.cpp.in).
-function(_aws_helper_wrap_handler out gen_dir stem source relative class base header factory)
-  configure_file("${CMAKE_CURRENT_FUNCTION_LIST_DIR}/templates/handler.cpp.in"
-                 "${gen_dir}/${stem}.cpp" @ONLY)
-  set(${out} "${gen_dir}/${stem}.cpp" PARENT_SCOPE)
+# The handler kinds, one row each, in the order of service.cpp's tables (ServiceDefinition's).
+#   folder   the kind's folder under the service's root
+#   layout   how its files name the handlers, see the _aws_helper_<layout>_* functions below
+#   main     a handler's file in its folder (layout folder; - for the others)
+#   suffix   of the class name, <PascalName><suffix>
+#   base     the class a handler derives from, declared in header
+#   entry    the registry's entry type; table, service.cpp's array of them (service.cpp.in
+#            names the arrays too)
+#   noun, example   for the naming errors
+macro(_aws_helper_handler_kinds)
+  set(kinds lambda api consumer task)
+  #                 folder       layout main     suffix   base                    header                 entry         table     noun     example
+  set(kind_lambda   src/lambda   folder main.cpp Lambda   aws_helper::Lambda      aws_helper/lambda.hpp  LambdaEntry   lambdas   Lambda   generate-route)
+  set(kind_api      src/api      routes -        API      aws_helper::API         aws_helper/api.hpp     ApiEntry      apis      route    land-records)
+  set(kind_consumer src/consumer file   -        Consumer aws_helper::SQSConsumer aws_helper/sqs.hpp     ConsumerEntry consumers consumer title_indexed.cpp)
+  set(kind_task     src/task     folder task.cpp Task     aws_helper::FargateTask aws_helper/fargate.hpp TaskEntry     tasks     task     search-tax-by-town)
+endmacro()
+
+# Sets the variables folder, layout, main, ... example (the columns above) from a row.
+macro(_aws_helper_kind_fields row)
+  set(_row "${row}")
+  foreach(_column IN ITEMS folder layout main suffix base header entry table noun example)
+    list(POP_FRONT _row ${_column})
+  endforeach()
+endmacro()
+
+# Per layout, two functions. They (and _aws_helper_route_class) read the kind's fields (kind,
+# folder, main, suffix, noun, example) and the service's root from _aws_helper_add_kind().
+# _aws_helper_<layout>_candidates(<out> <dir>): what under <dir> may be a handler, sorted; with
+#   CONFIGURE_DEPENDS, so that adding or removing one re-runs the generation.
+# _aws_helper_<layout>_handler(<candidate>): checks its names and sets, in the caller, source (the
+#   user's file; empty: not a handler), relative (its path under the root, for the messages),
+#   class, stem (the generated file's name, without .cpp) and key (the first fields of its row).
+
+# Sets source, relative, class, stem and key in the caller of the _handler function using it.
+macro(_aws_helper_return_handler)
+  foreach(_variable IN ITEMS source relative class stem key)
+    set(${_variable} "${${_variable}}" PARENT_SCOPE)
+  endforeach()
+endmacro()
+
+# Layout folder: <folder>/<kebab-name>/<main>, handler <kebab-name>.
+function(_aws_helper_folder_candidates out dir)
+  file(GLOB dirs LIST_DIRECTORIES true CONFIGURE_DEPENDS "${dir}/*")
+  file(GLOB mains CONFIGURE_DEPENDS "${dir}/*/${main}")  # to re-run when a <main> comes or goes
+  list(SORT dirs)
+  set(${out} "${dirs}" PARENT_SCOPE)
+endfunction()
+
+function(_aws_helper_folder_handler dir)
+  set(source "" PARENT_SCOPE)
+  if(NOT IS_DIRECTORY "${dir}")
+    return()
+  endif()
+  get_filename_component(name "${dir}" NAME)
+  set(relative "${folder}/${name}/${main}")
+  if(NOT name MATCHES "^[a-z0-9]+(-[a-z0-9]+)*$")
+    message(FATAL_ERROR "aws_helper: ${folder}/${name}: a ${noun} folder name must be "
+                        "kebab-case (lowercase letters, digits and '-'), e.g. ${example}")
+  endif()
+  _aws_helper_pascal(pascal "${name}" "-")
+  set(class "${pascal}${suffix}")
+  if(NOT EXISTS "${dir}/${main}")
+    message(FATAL_ERROR "aws_helper: ${folder}/${name} has no ${main}; expected ${relative} "
+                        "defining class ${class}")
+  endif()
+  set(source "${dir}/${main}")
+  set(stem "${kind}_${name}")
+  set(key "\"${name}\"")
+  _aws_helper_return_handler()
+endfunction()
+
+# Layout file: <folder>/<snake_name>.cpp, handler <kebab-name>.
+function(_aws_helper_file_candidates out dir)
+  file(GLOB files LIST_DIRECTORIES false CONFIGURE_DEPENDS "${dir}/*.cpp")
+  list(SORT files)
+  set(${out} "${files}" PARENT_SCOPE)
+endfunction()
+
+function(_aws_helper_file_handler path)
+  get_filename_component(name "${path}" NAME_WE)
+  set(relative "${folder}/${name}.cpp")
+  if(NOT name MATCHES "^[a-z0-9]+(_[a-z0-9]+)*$")
+    message(FATAL_ERROR "aws_helper: ${relative}: a ${noun} file name must be snake_case "
+                        "(lowercase letters, digits and '_'), e.g. ${example}; put "
+                        "shared code outside ${folder} (e.g. src/lib)")
+  endif()
+  _aws_helper_pascal(pascal "${name}" "_")
+  string(REPLACE "_" "-" handler "${name}")
+  set(source "${path}")
+  set(class "${pascal}${suffix}")
+  set(stem "${kind}_${name}")
+  set(key "\"${handler}\"")
+  _aws_helper_return_handler()
+endfunction()
+
+# Layout routes: <folder>/<kebab folders...>/<action>.cpp, class <Folders><Action><suffix>; two
+# routes may not expect the same class (route_classes: class, file, ... so far, in the caller).
+function(_aws_helper_routes_candidates out dir)
+  file(GLOB_RECURSE files LIST_DIRECTORIES false CONFIGURE_DEPENDS "${dir}/*")
+  list(SORT files)
+  set(${out} "${files}" PARENT_SCOPE)
+endfunction()
+
+function(_aws_helper_routes_handler path)
+  set(source "" PARENT_SCOPE)
+  file(RELATIVE_PATH inside "${root}/${folder}" "${path}")
+  set(relative "${folder}/${inside}")
+  get_filename_component(action "${inside}" NAME_WE)
+  get_filename_component(extension "${inside}" LAST_EXT)
+  get_filename_component(folders "${inside}" DIRECTORY)
+  if(NOT extension STREQUAL ".cpp")
+    return()  # headers and other files may sit beside the routes
+  endif()
+  if(NOT action MATCHES "^(list|get|post|put|patch|delete)$")
+    message(FATAL_ERROR "aws_helper: ${relative}: a file under ${folder} is a route and must be "
+                        "named list.cpp, get.cpp, post.cpp, put.cpp, patch.cpp or delete.cpp; "
+                        "put shared code outside ${folder} (e.g. src/lib)")
+  endif()
+  _aws_helper_route_class(class "${relative}" "${folders}" "${action}")
+  list(FIND route_classes "${class}" seen)
+  if(NOT seen EQUAL -1)
+    math(EXPR other_index "${seen} + 1")
+    list(GET route_classes ${other_index} other)
+    message(FATAL_ERROR "aws_helper: ${relative} and ${other} both expect class ${class}; "
+                        "rename one of the folders")
+  endif()
+  list(APPEND route_classes "${class}" "${relative}")
+  set(route_classes "${route_classes}" PARENT_SCOPE)
+  set(source "${path}")
+  string(MAKE_C_IDENTIFIER "${kind}_${folders}_${action}" stem)
+  set(key "\"${folders}\", \"${action}\"")
+  _aws_helper_return_handler()
+endfunction()
+
+# <Folders><Action><suffix> for a route, refused when one of its folders is not kebab-case.
+function(_aws_helper_route_class out relative folders action)
+  set(pascal "")
+  string(REPLACE "/" ";" parts "${folders}")
+  foreach(part IN LISTS parts)
+    if(NOT part MATCHES "^[a-z0-9]+(-[a-z0-9]+)*$")
+      message(FATAL_ERROR "aws_helper: ${relative}: the folder '${part}' must be kebab-case "
+                          "(lowercase letters, digits and '-'), e.g. ${example}")
+    endif()
+    _aws_helper_pascal(word "${part}" "-")
+    string(APPEND pascal "${word}")
+  endforeach()
+  _aws_helper_pascal(action_word "${action}" "-")
+  set(class "${pascal}${action_word}${suffix}")
+  set(${out} "${class}" PARENT_SCOPE)
+endfunction()
+
+# One kind's handlers: checks each user file names its class, writes its wrapper (from
+# templates/handler.cpp.in: it compiles the file and exposes a factory for the class), and in
+# the calling aws_helper_add_service() appends to generated, user_files and declarations and
+# sets <kind>_table, the kind's table in service.cpp.
+function(_aws_helper_add_kind kind)
+  _aws_helper_kind_fields("${kind_${kind}}")
+  cmake_language(CALL _aws_helper_${layout}_candidates candidates "${root}/${folder}")
+  set(rows "")
+  set(route_classes "")
+  foreach(candidate IN LISTS candidates)
+    cmake_language(CALL _aws_helper_${layout}_handler "${candidate}")
+    if(source STREQUAL "")
+      continue()
+    endif()
+    file(READ "${source}" text)
+    if(NOT text MATCHES "(^|[^A-Za-z0-9_])${class}([^A-Za-z0-9_]|$)")
+      message(FATAL_ERROR "aws_helper: ${relative} must define class ${class} "
+                          "(deriving from ${base}); no ${class} found in the file")
+    endif()
+    string(MAKE_C_IDENTIFIER "make_${stem}" factory)
+    configure_file("${CMAKE_CURRENT_FUNCTION_LIST_DIR}/templates/handler.cpp.in"
+                   "${gen_dir}/${stem}.cpp" @ONLY)
+    list(APPEND generated "${gen_dir}/${stem}.cpp")
+    list(APPEND user_files "${source}")
+    string(APPEND declarations "std::unique_ptr<${base}> ${factory}();\n")
+    string(APPEND rows "    {${key}, \"${class}\", \"${relative}\", &aws_helper_generated::${factory}},\n")
+  endforeach()
+  # A C++ array cannot be empty: no handler of the kind, an empty span.
+  if(rows STREQUAL "")
+    set(${kind}_table "static const std::span<const aws_helper::${entry}> ${table}{};" PARENT_SCOPE)
+  else()
+    set(${kind}_table "static const aws_helper::${entry} ${table}[] = {\n${rows}};" PARENT_SCOPE)
+  endif()
+  foreach(variable IN ITEMS generated user_files declarations)
+    set(${variable} "${${variable}}" PARENT_SCOPE)
+  endforeach()
 endfunction()
 
 function(aws_helper_add_service name)
@@ -72,189 +256,13 @@ function(aws_helper_add_service name)
   get_filename_component(root "${ARG_DIRECTORY}" ABSOLUTE)
   set(gen_dir ${CMAKE_CURRENT_BINARY_DIR}/${name}_generated)
   set(generated "")
-  set(declarations "")
-  set(lambda_rows "")
   set(user_files "")
-
-  # Standalone Lambdas: src/lambda/<kebab-name>/main.cpp -> <PascalName>Lambda
-  file(GLOB lambda_dirs LIST_DIRECTORIES true CONFIGURE_DEPENDS "${root}/src/lambda/*")
-  file(GLOB lambda_mains CONFIGURE_DEPENDS "${root}/src/lambda/*/main.cpp")
-  list(SORT lambda_dirs)
-  foreach(dir IN LISTS lambda_dirs)
-    if(NOT IS_DIRECTORY "${dir}")
-      continue()
-    endif()
-    get_filename_component(handler "${dir}" NAME)
-    set(relative "src/lambda/${handler}/main.cpp")
-    if(NOT handler MATCHES "^[a-z0-9]+(-[a-z0-9]+)*$")
-      message(FATAL_ERROR "aws_helper: src/lambda/${handler}: a Lambda folder name must be "
-                          "kebab-case (lowercase letters, digits and '-'), e.g. generate-route")
-    endif()
-    _aws_helper_pascal(pascal "${handler}" "-")
-    set(class "${pascal}Lambda")
-    if(NOT EXISTS "${dir}/main.cpp")
-      message(FATAL_ERROR "aws_helper: src/lambda/${handler} has no main.cpp; expected "
-                          "${relative} defining class ${class}")
-    endif()
-    file(READ "${dir}/main.cpp" text)
-    if(NOT text MATCHES "(^|[^A-Za-z0-9_])${class}([^A-Za-z0-9_]|$)")
-      message(FATAL_ERROR "aws_helper: ${relative} must define class ${class} "
-                          "(deriving from aws_helper::Lambda); no ${class} found in the file")
-    endif()
-    string(MAKE_C_IDENTIFIER "make_lambda_${handler}" factory)
-    _aws_helper_wrap_handler(wrapper "${gen_dir}" "lambda_${handler}" "${dir}/main.cpp"
-                             "${relative}" "${class}" "aws_helper::Lambda"
-                             "aws_helper/lambda.hpp" "${factory}")
-    list(APPEND generated "${wrapper}")
-    list(APPEND user_files "${dir}/main.cpp")
-    string(APPEND declarations "std::unique_ptr<aws_helper::Lambda> ${factory}();\n")
-    string(APPEND lambda_rows
-           "    {\"${handler}\", \"${class}\", \"${relative}\", &aws_helper_generated::${factory}},\n")
+  set(declarations "")
+  _aws_helper_handler_kinds()
+  foreach(kind IN LISTS kinds)
+    _aws_helper_add_kind(${kind})
   endforeach()
-
-  # APIs: src/api/<kebab folders...>/<action>.cpp -> <Pascal folders><Action>API
-  set(api_rows "")
-  set(api_classes "")
-  file(GLOB_RECURSE api_files LIST_DIRECTORIES false CONFIGURE_DEPENDS "${root}/src/api/*")
-  list(SORT api_files)
-  foreach(file IN LISTS api_files)
-    file(RELATIVE_PATH inside "${root}/src/api" "${file}")
-    set(relative "src/api/${inside}")
-    get_filename_component(action "${inside}" NAME_WE)
-    get_filename_component(extension "${inside}" LAST_EXT)
-    get_filename_component(folders "${inside}" DIRECTORY)
-    if(NOT extension STREQUAL ".cpp")
-      continue()  # headers and other files may sit beside the routes
-    endif()
-    if(NOT action MATCHES "^(list|get|post|put|patch|delete)$")
-      message(FATAL_ERROR "aws_helper: ${relative}: a file under src/api is a route and must be "
-                          "named list.cpp, get.cpp, post.cpp, put.cpp, patch.cpp or delete.cpp; "
-                          "put shared code outside src/api (e.g. src/lib)")
-    endif()
-    set(pascal "")
-    if(NOT folders STREQUAL "")
-      string(REPLACE "/" ";" folder_list "${folders}")
-      foreach(folder IN LISTS folder_list)
-        if(NOT folder MATCHES "^[a-z0-9]+(-[a-z0-9]+)*$")
-          message(FATAL_ERROR "aws_helper: ${relative}: the folder '${folder}' must be kebab-case "
-                              "(lowercase letters, digits and '-'), e.g. land-records")
-        endif()
-        _aws_helper_pascal(word "${folder}" "-")
-        string(APPEND pascal "${word}")
-      endforeach()
-    endif()
-    _aws_helper_pascal(action_word "${action}" "-")
-    set(class "${pascal}${action_word}API")
-    list(FIND api_classes "${class}" seen)
-    if(NOT seen EQUAL -1)
-      math(EXPR source_index "${seen} + 1")
-      list(GET api_classes ${source_index} other)
-      message(FATAL_ERROR "aws_helper: ${relative} and ${other} both expect class ${class}; "
-                          "rename one of the folders")
-    endif()
-    list(APPEND api_classes "${class}" "${relative}")
-    file(READ "${file}" text)
-    if(NOT text MATCHES "(^|[^A-Za-z0-9_])${class}([^A-Za-z0-9_]|$)")
-      message(FATAL_ERROR "aws_helper: ${relative} must define class ${class} "
-                          "(deriving from aws_helper::API); no ${class} found in the file")
-    endif()
-    string(MAKE_C_IDENTIFIER "make_api_${folders}_${action}" factory)
-    string(MAKE_C_IDENTIFIER "api_${folders}_${action}" stem)
-    _aws_helper_wrap_handler(wrapper "${gen_dir}" "${stem}" "${file}" "${relative}" "${class}"
-                             "aws_helper::API" "aws_helper/api.hpp" "${factory}")
-    list(APPEND generated "${wrapper}")
-    list(APPEND user_files "${file}")
-    string(APPEND declarations "std::unique_ptr<aws_helper::API> ${factory}();\n")
-    string(APPEND api_rows
-           "    {\"${folders}\", \"${action}\", \"${class}\", \"${relative}\", &aws_helper_generated::${factory}},\n")
-  endforeach()
-  # SQS consumers: src/consumer/<snake_name>.cpp -> <PascalName>Consumer, handler sqs:<kebab-name>
-  set(consumer_rows "")
-  file(GLOB consumer_files LIST_DIRECTORIES false CONFIGURE_DEPENDS "${root}/src/consumer/*.cpp")
-  list(SORT consumer_files)
-  foreach(file IN LISTS consumer_files)
-    get_filename_component(stem "${file}" NAME_WE)
-    set(relative "src/consumer/${stem}.cpp")
-    if(NOT stem MATCHES "^[a-z0-9]+(_[a-z0-9]+)*$")
-      message(FATAL_ERROR "aws_helper: ${relative}: a consumer file name must be snake_case "
-                          "(lowercase letters, digits and '_'), e.g. title_indexed.cpp; put "
-                          "shared code outside src/consumer (e.g. src/lib)")
-    endif()
-    _aws_helper_pascal(pascal "${stem}" "_")
-    set(class "${pascal}Consumer")
-    string(REPLACE "_" "-" handler "${stem}")
-    file(READ "${file}" text)
-    if(NOT text MATCHES "(^|[^A-Za-z0-9_])${class}([^A-Za-z0-9_]|$)")
-      message(FATAL_ERROR "aws_helper: ${relative} must define class ${class} "
-                          "(deriving from aws_helper::SQSConsumer); no ${class} found in the file")
-    endif()
-    string(MAKE_C_IDENTIFIER "make_consumer_${stem}" factory)
-    _aws_helper_wrap_handler(wrapper "${gen_dir}" "consumer_${stem}" "${file}" "${relative}"
-                             "${class}" "aws_helper::SQSConsumer" "aws_helper/sqs.hpp" "${factory}")
-    list(APPEND generated "${wrapper}")
-    list(APPEND user_files "${file}")
-    string(APPEND declarations "std::unique_ptr<aws_helper::SQSConsumer> ${factory}();\n")
-    string(APPEND consumer_rows
-           "    {\"${handler}\", \"${class}\", \"${relative}\", &aws_helper_generated::${factory}},\n")
-  endforeach()
-
-  # Fargate tasks: src/task/<kebab-name>/task.cpp -> <PascalName>Task, `bootstrap task <kebab-name>`
-  set(task_rows "")
-  file(GLOB task_dirs LIST_DIRECTORIES true CONFIGURE_DEPENDS "${root}/src/task/*")
-  file(GLOB task_mains CONFIGURE_DEPENDS "${root}/src/task/*/task.cpp")
-  list(SORT task_dirs)
-  foreach(dir IN LISTS task_dirs)
-    if(NOT IS_DIRECTORY "${dir}")
-      continue()
-    endif()
-    get_filename_component(task "${dir}" NAME)
-    set(relative "src/task/${task}/task.cpp")
-    if(NOT task MATCHES "^[a-z0-9]+(-[a-z0-9]+)*$")
-      message(FATAL_ERROR "aws_helper: src/task/${task}: a task folder name must be kebab-case "
-                          "(lowercase letters, digits and '-'), e.g. search-tax-by-town")
-    endif()
-    _aws_helper_pascal(pascal "${task}" "-")
-    set(class "${pascal}Task")
-    if(NOT EXISTS "${dir}/task.cpp")
-      message(FATAL_ERROR "aws_helper: src/task/${task} has no task.cpp; expected ${relative} "
-                          "defining class ${class}")
-    endif()
-    file(READ "${dir}/task.cpp" text)
-    if(NOT text MATCHES "(^|[^A-Za-z0-9_])${class}([^A-Za-z0-9_]|$)")
-      message(FATAL_ERROR "aws_helper: ${relative} must define class ${class} "
-                          "(deriving from aws_helper::FargateTask); no ${class} found in the file")
-    endif()
-    string(MAKE_C_IDENTIFIER "make_task_${task}" factory)
-    _aws_helper_wrap_handler(wrapper "${gen_dir}" "task_${task}" "${dir}/task.cpp" "${relative}"
-                             "${class}" "aws_helper::FargateTask" "aws_helper/fargate.hpp" "${factory}")
-    list(APPEND generated "${wrapper}")
-    list(APPEND user_files "${dir}/task.cpp")
-    string(APPEND declarations "std::unique_ptr<aws_helper::FargateTask> ${factory}();\n")
-    string(APPEND task_rows
-           "    {\"${task}\", \"${class}\", \"${relative}\", &aws_helper_generated::${factory}},\n")
-  endforeach()
-  if(consumer_rows STREQUAL "")
-    set(consumer_table "static const std::span<const aws_helper::ConsumerEntry> consumers{};")
-  else()
-    set(consumer_table "static const aws_helper::ConsumerEntry consumers[] = {\n${consumer_rows}};")
-  endif()
-  if(task_rows STREQUAL "")
-    set(task_table "static const std::span<const aws_helper::TaskEntry> tasks{};")
-  else()
-    set(task_table "static const aws_helper::TaskEntry tasks[] = {\n${task_rows}};")
-  endif()
-
-  if(api_rows STREQUAL "")
-    set(api_table "static const std::span<const aws_helper::ApiEntry> apis{};")
-  else()
-    set(api_table "static const aws_helper::ApiEntry apis[] = {\n${api_rows}};")
-  endif()
-
-  if(lambda_rows STREQUAL "")
-    set(lambda_table "static const std::span<const aws_helper::LambdaEntry> lambdas{};")
-  else()
-    set(lambda_table "static const aws_helper::LambdaEntry lambdas[] = {\n${lambda_rows}};")
-  endif()
+  # The registry: the factories' declarations and the four tables (lambda_table, ...).
   configure_file("${CMAKE_CURRENT_FUNCTION_LIST_DIR}/templates/service.cpp.in"
                  "${gen_dir}/service.cpp" @ONLY)
   list(APPEND generated "${gen_dir}/service.cpp")
