@@ -38,6 +38,8 @@ install(FILES ${PROJECT_BINARY_DIR}/aws_cpp_helperConfig.cmake
               ${PROJECT_SOURCE_DIR}/cmake/AwsHelperPackage.cmake
               ${PROJECT_SOURCE_DIR}/src/compat/glibc_compat.cpp
         DESTINATION ${config_dir})
+# The C++ that aws_helper_add_service() generates, beside AwsHelperService.cmake as in the source.
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/cmake/templates DESTINATION ${config_dir})
 
 # The same package, usable straight from the build tree (the build-failure tests and local
 # consumers point aws_cpp_helper_DIR at ${PROJECT_BINARY_DIR}/package).
