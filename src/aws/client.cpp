@@ -302,7 +302,7 @@ AwsResponse AwsClient::send(const AwsRequest& request) const {
     if (auto left = time_left(); left && delay + std::chrono::milliseconds(50) >= *left) {
       throw std::move(*failure);
     }
-    Logger("aws").with(LogLevel::warn, failure->what(),
+    Logger("aws_helper.aws").with(LogLevel::warn, failure->what(),
                        {{"attempt", attempt + 1}, {"retry_in_ms", delay.count()}});
     sleep_for(delay);
   }

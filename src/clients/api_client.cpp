@@ -89,7 +89,7 @@ ApiClient::ApiClient(const std::string& service_name, Headers headers,
   if (token && !token->empty()) {
     headers_.emplace_back("Authorization", "Bearer " + *token);
   } else {
-    Logger("ApiClient")
+    Logger("aws_helper.clients")
         .warn(
             "Neither INTER_SERVICE_TOKEN nor AUTH_BYPASS_TOKEN is set; calls "
             "to {} go without an Authorization header",

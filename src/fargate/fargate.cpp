@@ -217,7 +217,7 @@ std::string FargateExecutor::run_task(const std::string& task_name, const EnvMap
                               (failures.empty() ? "" : ": " + failures));
   }
   if (!failures.empty()) {
-    Logger("FargateExecutor").warn("RunTask {} reported failures: {}", task_name, failures);
+    Logger("aws_helper.fargate").warn("RunTask {} reported failures: {}", task_name, failures);
   }
   auto arn = string_of(tasks->front(), "taskArn");
   if (!arn) throw TaskNotStartedError("RunTask reply for " + task_name + " has no taskArn");
@@ -233,7 +233,7 @@ std::vector<std::optional<std::string>> FargateExecutor::run_task_batch(
     try {
       arns.emplace_back(run_task(task_name, envs, options));
     } catch (const std::exception& error) {
-      Logger("FargateExecutor").error("Error running Fargate task {}: {}", task_name, error.what());
+      Logger("aws_helper.fargate").error("Error running Fargate task {}: {}", task_name, error.what());
       arns.emplace_back(std::nullopt);
     }
   }

@@ -23,7 +23,7 @@ using mongo::driver::api;
 void route_driver_logs() {
   api().log_set_handler(
       [](mongoc_log_level_t level, const char* domain, const char* message, void*) {
-        static const Logger logger{"mongoc"};
+        static const Logger logger{"aws_helper.mongoc"};
         LogLevel ours = LogLevel::trace;
         if (level <= MONGOC_LOG_LEVEL_ERROR) {
           ours = LogLevel::error;

@@ -85,21 +85,11 @@ Collection Repository::collection(const std::string& database) const {
 EnsureIndexesResult Repository::ensure_indexes(const std::optional<std::string>& database) const {
   EnsureIndexesResult result;
   result.database = database ? *database : database_name();
-  Database db = cluster()[result.database];
+  Collection target = collection(result.database);
   for (const auto& spec : indexes()) {
     std::string name = spec.effective_name();
     try {
-      if (!spec.keys.is_object() || spec.keys.empty()) {
-        throw ValueError("an index needs at least one key");
-      }
-      Json index = {{"key", spec.keys}, {"name", name}};
-      if (spec.unique) index["unique"] = true;
-      if (spec.sparse) index["sparse"] = true;
-      if (spec.partial_filter) index["partialFilterExpression"] = *spec.partial_filter;
-      if (spec.expire_after_seconds) index["expireAfterSeconds"] = *spec.expire_after_seconds;
-      (void)db.run_command(
-          {{"createIndexes", collection_name()}, {"indexes", Json::array({index})}});
-      result.created.push_back(name);
+      result.created.push_back(target.create_index(spec));  // the one place indexes are built
     } catch (const std::exception& error) {
       result.failed.push_back({name, error.what()});
     }

@@ -186,7 +186,7 @@ PublishResult SNSPublisher::publish(const Json& message) const {
 BatchPublishResult SNSPublisher::publish(const std::vector<Json>& messages) const {
   BatchPublishResult result;
   result.entries.resize(messages.size());
-  const Logger logger("SNSPublisher");
+  const Logger logger("aws_helper.sns");
   // Every message's parameters first (refusals reported), then chunks of at most 10 entries
   // and 256 KiB in all: SNS refuses a larger PublishBatch as a whole.
   std::vector<std::vector<std::pair<std::string, std::string>>> prepared(messages.size());

@@ -14,7 +14,7 @@ namespace aws_helper {
 namespace {
 
 const Logger& module_logger() {
-  static const Logger logger{"SQSConsumer"};
+  static const Logger logger{"aws_helper.sqs"};
   return logger;
 }
 
