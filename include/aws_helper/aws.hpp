@@ -100,7 +100,7 @@ struct AwsRequest {
 };
 
 struct AwsResponse {
-  long status = 0;
+  int status = 0;  // the HTTP status, an int as everywhere in the public API
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   [[nodiscard]] std::optional<std::string> header(std::string_view name) const;

@@ -277,7 +277,7 @@ AwsResponse AwsClient::send(const AwsRequest& request) const {
       AwsResponse response{reply.status, std::move(reply.headers), std::move(reply.body)};
       if (response.status < 300) return response;
       auto parsed = detail::parse_error(response);
-      failure.emplace(signing_name_, parsed.code, parsed.message, static_cast<int>(response.status),
+      failure.emplace(signing_name_, parsed.code, parsed.message, response.status,
                       parsed.request_id);
     } catch (const http::TransportError& error) {
       // A dropped keep-alive connection is the common case; curl opens a new one next time.
@@ -302,8 +302,9 @@ AwsResponse AwsClient::send(const AwsRequest& request) const {
     if (auto left = time_left(); left && delay + std::chrono::milliseconds(50) >= *left) {
       throw std::move(*failure);
     }
-    Logger("aws_helper.aws").with(LogLevel::warn, failure->what(),
-                       {{"attempt", attempt + 1}, {"retry_in_ms", delay.count()}});
+    Logger("aws_helper.aws")
+        .with(LogLevel::warn, failure->what(),
+              {{"attempt", attempt + 1}, {"retry_in_ms", delay.count()}});
     sleep_for(delay);
   }
 }
@@ -335,7 +336,7 @@ Json AwsClient::json(std::string_view target, std::string_view json_version,
   try {
     return parse_json(response.body, std::string(target) + " reply");
   } catch (const ValueError& error) {
-    throw AwsError(signing_name_, "InvalidReply", error.what(), static_cast<int>(response.status),
+    throw AwsError(signing_name_, "InvalidReply", error.what(), response.status,
                    response.request_id());
   }
 }

@@ -179,7 +179,7 @@ std::optional<TimedCredentials> from_container() {
   if (response.status != 200) {
     throw AwsError("credentials", "CredentialsUnavailable",
                    "the container credentials endpoint answered " + std::to_string(response.status),
-                   static_cast<int>(response.status), "");
+                   response.status, "");
   }
   return detail::container_credentials(response.body);
 }

@@ -141,7 +141,7 @@ Json ApiClient::request(const std::string& method, const std::string& path, cons
   if (response.status >= 400) {
     throw ApiResponseError(
         method + " " + request.url + " returned " + std::to_string(response.status),
-        static_cast<int>(response.status), response.body);
+        response.status, response.body);
   }
   if (response.body.empty()) return nullptr;
   try {

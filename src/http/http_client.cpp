@@ -133,7 +133,9 @@ Response Client::send(const Request& request) {
         request.method + " " + request.url + " failed: " + curl_easy_strerror(code),
         code == CURLE_OPERATION_TIMEDOUT);
   }
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+  long status = 0;  // libcurl's type; the framework's is int
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  response.status = static_cast<int>(status);
   return response;
 }
 

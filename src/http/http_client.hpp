@@ -33,7 +33,7 @@ struct Request {
 };
 
 struct Response {
-  long status = 0;
+  int status = 0;
   Headers headers;
   std::string body;
 

@@ -47,7 +47,7 @@ Next deliver(RuntimeClient& client, const InvocationRequest& invocation, Invocat
   const std::string& id = invocation.context.request_id;
   try {
     if (outcome.ok) {
-      long status = client.post_response(id, outcome.payload);
+      int status = client.post_response(id, outcome.payload);
       if (status == 202) return Next::serve;
       if (status == 500) {
         logger().error("The Runtime API reported a container error; exiting");
@@ -71,7 +71,7 @@ Next deliver(RuntimeClient& client, const InvocationRequest& invocation, Invocat
     }
     logger().error("Unhandled exception in handler: {}: {}", outcome.error_type,
                    outcome.error_message);
-    long status = client.post_error(id, outcome.error_type, outcome.error_message);
+    int status = client.post_error(id, outcome.error_type, outcome.error_message);
     if (status == 500) return Next::exit;
     if (status != 202) logger().warn("The Runtime API answered {} to the error report", status);
   } catch (const std::exception& error) {

@@ -87,7 +87,7 @@ InvocationRequest RuntimeClient::next() {
   return invocation;
 }
 
-long RuntimeClient::post(const std::string& path, std::string body, std::string_view error_type) {
+int RuntimeClient::post(const std::string& path, std::string body, std::string_view error_type) {
   http::Request request;
   request.method = "POST";
   request.url = base_ + path;
@@ -100,17 +100,17 @@ long RuntimeClient::post(const std::string& path, std::string body, std::string_
   return http_.send(request).status;
 }
 
-long RuntimeClient::post_response(std::string_view request_id, const std::string& payload) {
+int RuntimeClient::post_response(std::string_view request_id, const std::string& payload) {
   return post("/invocation/" + std::string(request_id) + "/response", payload, {});
 }
 
-long RuntimeClient::post_error(std::string_view request_id, std::string_view error_type,
+int RuntimeClient::post_error(std::string_view request_id, std::string_view error_type,
                                std::string_view message) {
   return post("/invocation/" + std::string(request_id) + "/error",
               error_payload(error_type, message), error_type);
 }
 
-long RuntimeClient::post_init_error(std::string_view error_type, std::string_view message) {
+int RuntimeClient::post_init_error(std::string_view error_type, std::string_view message) {
   return post("/init/error", error_payload(error_type, message), error_type);
 }
 

@@ -14,12 +14,12 @@ namespace aws_helper::runtime {
 // The Runtime API answered with an unexpected status.
 class RuntimeApiError : public Error {
  public:
-  RuntimeApiError(const std::string& message, long status)
+  RuntimeApiError(const std::string& message, int status)
       : Error("RuntimeApiError", message, 502), status_(status) {}
-  [[nodiscard]] long status() const noexcept { return status_; }
+  [[nodiscard]] int status() const noexcept { return status_; }
 
  private:
-  long status_;
+  int status_;
 };
 
 // The Runtime API's largest accepted reply (6 MiB + 100 bytes, LAMBDA_EVENT_BODY_SIZE).
@@ -36,14 +36,14 @@ class RuntimeClient {
 
   // Post the reply or the error of an invocation; return the HTTP status (202 when accepted,
   // 413 when the reply is too large). Throw TransportError when no reply came.
-  long post_response(std::string_view request_id, const std::string& payload);
-  long post_error(std::string_view request_id, std::string_view error_type,
+  int post_response(std::string_view request_id, const std::string& payload);
+  int post_error(std::string_view request_id, std::string_view error_type,
                   std::string_view message);
-  long post_init_error(std::string_view error_type, std::string_view message);
+  int post_init_error(std::string_view error_type, std::string_view message);
 
  private:
   // POSTs `body` to base + path, with the error-type header when `error_type` is not empty.
-  long post(const std::string& path, std::string body, std::string_view error_type);
+  int post(const std::string& path, std::string body, std::string_view error_type);
 
   std::string base_;
   http::Client http_;

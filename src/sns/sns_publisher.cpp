@@ -177,8 +177,8 @@ PublishResult SNSPublisher::publish(const Json& message) const {
   result.sequence_number = aws::xml_text(response.body, "SequenceNumber");
   if (result.sequence_number && result.sequence_number->empty()) result.sequence_number.reset();
   if (result.message_id.empty()) {
-    throw aws::AwsError("sns", "InvalidReply", "Publish reply has no MessageId",
-                        static_cast<int>(response.status), response.request_id());
+    throw aws::AwsError("sns", "InvalidReply", "Publish reply has no MessageId", response.status,
+                        response.request_id());
   }
   return result;
 }
@@ -224,8 +224,8 @@ BatchPublishResult SNSPublisher::publish(const std::vector<Json>& messages) cons
     try {
       auto response = client().query("PublishBatch", kVersion, params);
       if (!detail::read_publish_batch_reply(response.body, sent, result)) {
-        throw aws::AwsError("sns", "InvalidReply", "PublishBatch reply is not XML",
-                            static_cast<int>(response.status), response.request_id());
+        throw aws::AwsError("sns", "InvalidReply", "PublishBatch reply is not XML", response.status,
+                            response.request_id());
       }
       for (auto index : sent) {
         auto& entry = result.entries[index];
