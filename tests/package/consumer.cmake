@@ -2,13 +2,7 @@
 # The demo is configured with no build type, as a user's first CMakeLists would be: the
 # bootstrap must still come out optimised (checked below from its compile commands).
 file(REMOVE_RECURSE "${WORK}")
-function(run)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT result EQUAL 0)
-    message(FATAL_ERROR "${ARGN} failed (${result}):\n${out}${err}")
-  endif()
-  set(last_output "${out}" PARENT_SCOPE)
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/run.cmake)
 
 run(${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${WORK}/prefix")
 run(${CMAKE_COMMAND} -S "${DEMO_DIR}" -B "${WORK}/demo" -G Ninja
@@ -32,7 +26,4 @@ if(NOT last_output MATCHES "\"error\":\"'session' with 'state' is required in th
 endif()
 
 # The deployment zip: built here, checked by zip_test.py (PackageTest.ZipStartsOnAl2023).
-run(${CMAKE_COMMAND} --build "${WORK}/demo" --target demo-zip)
-if(NOT EXISTS "${WORK}/demo/demo.zip")
-  message(FATAL_ERROR "the demo-zip target wrote no ${WORK}/demo/demo.zip")
-endif()
+build_zip("${WORK}/demo" demo-zip "${WORK}/demo/demo.zip")

@@ -5,13 +5,7 @@
 # with Debian's shared libraries (no Lambda build of the dependencies needed), checks how core
 # was compiled, runs the program, and builds its deployment zip.
 file(REMOVE_RECURSE "${WORK}")
-function(run)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT result EQUAL 0)
-    message(FATAL_ERROR "${ARGN} failed (${result}):\n${out}${err}")
-  endif()
-  set(last_output "${out}" PARENT_SCOPE)
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/run.cmake)
 
 # A launcher from the environment would be CMake's doing, not the framework's.
 unset(ENV{CMAKE_CXX_COMPILER_LAUNCHER})
@@ -48,7 +42,4 @@ if(NOT last_output MATCHES "^aws_cpp_helper [0-9.]+ core ok: ValueError\n$")
 endif()
 
 # aws_helper_package_service() from the parent project: the packager script must be found.
-run(${CMAKE_COMMAND} --build "${WORK}" --target subdir_consumer-zip)
-if(NOT EXISTS "${WORK}/subdir_consumer.zip")
-  message(FATAL_ERROR "subdir_consumer-zip wrote no ${WORK}/subdir_consumer.zip")
-endif()
+build_zip("${WORK}" subdir_consumer-zip "${WORK}/subdir_consumer.zip")
