@@ -233,7 +233,8 @@ std::vector<std::optional<std::string>> FargateExecutor::run_task_batch(
     try {
       arns.emplace_back(run_task(task_name, envs, options));
     } catch (const std::exception& error) {
-      Logger("aws_helper.fargate").error("Error running Fargate task {}: {}", task_name, error.what());
+      Logger("aws_helper.fargate")
+          .error("Error running Fargate task {}: {}", task_name, error.what());
       arns.emplace_back(std::nullopt);
     }
   }

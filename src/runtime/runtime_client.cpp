@@ -105,7 +105,7 @@ int RuntimeClient::post_response(std::string_view request_id, const std::string&
 }
 
 int RuntimeClient::post_error(std::string_view request_id, std::string_view error_type,
-                               std::string_view message) {
+                              std::string_view message) {
   return post("/invocation/" + std::string(request_id) + "/error",
               error_payload(error_type, message), error_type);
 }

@@ -38,7 +38,7 @@ class RuntimeClient {
   // 413 when the reply is too large). Throw TransportError when no reply came.
   int post_response(std::string_view request_id, const std::string& payload);
   int post_error(std::string_view request_id, std::string_view error_type,
-                  std::string_view message);
+                 std::string_view message);
   int post_init_error(std::string_view error_type, std::string_view message);
 
  private:
