@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <aws_helper/document.hpp>
 #include <aws_helper/json.hpp>
@@ -190,11 +191,17 @@ TEST(ApiDatabaseDownTest, IsA503WithinTheTimeout) {
 
 class ApiAuthTest : public ::testing::Test {
  protected:
-  static constexpr const char* kDb = "auth_e2e";
+  // One database per test process: ctest runs each test case in its own process, two at a
+  // time, and each SetUpTestSuite drops and refills the database; a shared name let one
+  // process drop the tokens while the other was reading them (a flaky 401).
+  static const std::string& auth_db() {
+    static const std::string name = "auth_e2e_" + std::to_string(::getpid());
+    return name;
+  }
 
   static void SetUpTestSuite() {
     Cluster ferretdb(ferretdb_uri());
-    auto db = ferretdb[kDb];
+    auto db = ferretdb[auth_db()];
     (void)db.run_command({{"dropDatabase", 1}});
     auto now = std::chrono::system_clock::now();
     db["users"].insert_many({
@@ -230,10 +237,13 @@ class ApiAuthTest : public ::testing::Test {
     emulator_ = std::make_unique<Emulator>(
         TEST_SERVICE_BOOTSTRAP, "api",
         std::map<std::string, std::string>{{"AUTHORIZATION", "full"},
-                                           {"AUTH_DB_NAME", kDb},
+                                           {"AUTH_DB_NAME", auth_db()},
                                            {"AUTH_BYPASS_TOKEN", "bypass-secret"}});
   }
-  static void TearDownTestSuite() { emulator_.reset(); }
+  static void TearDownTestSuite() {
+    emulator_.reset();
+    (void)Cluster(ferretdb_uri())[auth_db()].run_command({{"dropDatabase", 1}});
+  }
 
   static Json get(const Json& headers) {
     return invoke(*emulator_, v2_event("GET", "/users", headers, "limit=5").dump());
@@ -263,7 +273,7 @@ TEST_F(ApiAuthTest, ValidTokenAndStateReachTheApiWithoutPasswords) {
   EXPECT_FALSE(body["user"].contains("hashed_password"));
   EXPECT_EQ(body["data"], (Json{{"limit", "5"}}));
   EXPECT_EQ(reply["headers"]["X-Total-Count"], "2");
-  auto token = Cluster(ferretdb_uri())[kDb]["tokens"].find_one({{"token", "valid"}});
+  auto token = Cluster(ferretdb_uri())[auth_db()]["tokens"].find_one({{"token", "valid"}});
   ASSERT_TRUE(token.has_value());
   EXPECT_TRUE(token->contains("last_used_at")) << "last_used_at is updated";
   EXPECT_EQ(with("forever")["statusCode"], 200) << "a null expires_at never expires";
