@@ -72,26 +72,21 @@ DeleteResult run_delete(const std::shared_ptr<detail::Pool>& pool, const std::st
   return {mongo::count_field(reply.json(), "deletedCount")};
 }
 
-// The findAndModify options: the update, upsert / return-new flags, sort and projection.
-// `keep` holds the documents the options point into until the call is made.
+// The findAndModify options: the update, upsert / return-new flags, sort and projection. The
+// driver copies each document it is given ("does not have to remain valid after calling this").
 mongo::driver::FindAndModifyOptsHandle find_and_modify_options(
-    const Json& update, const FindOneAndUpdateOptions& options, std::vector<BsonPtr>& keep) {
+    const Json& update, const FindOneAndUpdateOptions& options) {
   mongo::driver::FindAndModifyOptsHandle opts{api().find_and_modify_opts_new()};
-  keep.push_back(mongo::to_bson(update));
-  api().find_and_modify_opts_set_update(opts.get(), keep.back().get());
+  api().find_and_modify_opts_set_update(opts.get(), mongo::to_bson(update).get());
   int flags = MONGOC_FIND_AND_MODIFY_NONE;
   if (options.upsert) flags |= MONGOC_FIND_AND_MODIFY_UPSERT;
   if (options.return_new) flags |= MONGOC_FIND_AND_MODIFY_RETURN_NEW;
   api().find_and_modify_opts_set_flags(opts.get(),
                                        static_cast<mongoc_find_and_modify_flags_t>(flags));
-  if (!options.sort.is_null() && !options.sort.empty()) {
-    keep.push_back(mongo::to_bson(options.sort));
-    api().find_and_modify_opts_set_sort(opts.get(), keep.back().get());
-  }
-  if (!options.projection.is_null() && !options.projection.empty()) {
-    keep.push_back(mongo::to_bson(options.projection));
-    api().find_and_modify_opts_set_fields(opts.get(), keep.back().get());
-  }
+  if (!options.sort.is_null() && !options.sort.empty())
+    api().find_and_modify_opts_set_sort(opts.get(), mongo::to_bson(options.sort).get());
+  if (!options.projection.is_null() && !options.projection.empty())
+    api().find_and_modify_opts_set_fields(opts.get(), mongo::to_bson(options.projection).get());
   return opts;
 }
 
@@ -202,8 +197,7 @@ Cursor Collection::aggregate(const Json& pipeline) const {
 std::optional<Json> Collection::find_one_and_update(const Json& filter, const Json& update,
                                                     const FindOneAndUpdateOptions& options) const {
   BsonPtr query = mongo::filter_bson(filter);
-  std::vector<BsonPtr> keep;
-  auto opts = find_and_modify_options(update, options, keep);
+  auto opts = find_and_modify_options(update, options);
   detail::Lease lease(pool_);
   auto collection = lease.collection(database_, name_);
   mongo::Reply reply;
