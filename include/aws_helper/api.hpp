@@ -152,7 +152,7 @@ class API : public HandlerBase {
   API& set_raw_body(std::string bytes, std::string content_type);
   // Replaces the header; ValueError when the name or value holds CR, LF or NUL.
   API& set_header(std::string name, std::string value);
-  API& set_headers(const std::vector<std::pair<std::string, std::string>>& headers);
+  API& set_headers(const Headers& headers);
   // Adds a value (Set-Cookie and other repeatable headers).
   API& add_header(std::string name, std::string value);
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include <aws_helper/error.hpp>
+#include <aws_helper/headers.hpp>
 #include <aws_helper/json.hpp>
 
 namespace aws_helper {
@@ -57,7 +58,7 @@ class ApiResponseError : public ApiClientError {
 
 class ApiClient {
  public:
-  using Headers = std::vector<std::pair<std::string, std::string>>;
+  using Headers = aws_helper::Headers;
 
   explicit ApiClient(const std::string& service_name, Headers headers = {},
                      std::chrono::milliseconds timeout = std::chrono::seconds(30));

@@ -91,7 +91,7 @@ struct AwsRequest {
   std::string method = "POST";
   std::string path = "/";  // percent-encoded as it goes on the wire
   std::string query;       // encoded, without '?'
-  std::vector<std::pair<std::string, std::string>> headers;
+  Headers headers;
   std::string body;
   std::chrono::milliseconds timeout{std::chrono::seconds(30)};
   // false: a request that may have reached AWS is not sent again after a timeout (a synchronous
@@ -101,7 +101,7 @@ struct AwsRequest {
 
 struct AwsResponse {
   int status = 0;  // the HTTP status, an int as everywhere in the public API
-  std::vector<std::pair<std::string, std::string>> headers;
+  Headers headers;
   std::string body;
   [[nodiscard]] std::optional<std::string> header(std::string_view name) const;
   [[nodiscard]] std::string request_id() const;

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include <aws_helper/headers.hpp>
+
 namespace aws_helper::sigv4 {
 
 struct Credentials {
@@ -26,7 +28,7 @@ struct Request {
   std::string path = "/";  // as sent (percent-encoded the way the client sends it)
   std::string query;       // as sent, without '?': "Action=Publish&Version=2010-03-31"
   // Every header to sign; must include Host.
-  std::vector<std::pair<std::string, std::string>> headers;
+  Headers headers;
 };
 
 struct Options {
@@ -51,7 +53,7 @@ struct Signed {
   std::string signature;  // hex
   // Header signing: the headers to add to the request (X-Amz-Date, X-Amz-Security-Token,
   // X-Amz-Content-Sha256, Authorization). Query signing: empty.
-  std::vector<std::pair<std::string, std::string>> headers;
+  Headers headers;
   // Query signing: the whole query string to send. Header signing: the request's query.
   std::string query;
 };

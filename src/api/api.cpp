@@ -53,7 +53,7 @@ API& API::set_header(std::string name, std::string value) {
   return *this;
 }
 
-API& API::set_headers(const std::vector<std::pair<std::string, std::string>>& headers) {
+API& API::set_headers(const Headers& headers) {
   for (const auto& [name, value] : headers) set_header(name, value);
   return *this;
 }

@@ -222,7 +222,7 @@ RetryPolicy RetryPolicy::from_env() {
 }
 
 std::optional<std::string> AwsResponse::header(std::string_view name) const {
-  return http::find_header(headers, name);
+  return headers.get(name);
 }
 
 std::string AwsResponse::request_id() const {
@@ -257,7 +257,7 @@ AwsResponse AwsClient::send(const AwsRequest& request) const {
     to_sign.path = path;
     to_sign.query = request.query;
     to_sign.headers = request.headers;
-    to_sign.headers.emplace_back("Host", where.host);
+    to_sign.headers.add("Host", where.host);
     sigv4::Options options;
     options.region = region_;
     options.service = signing_name_;
@@ -267,7 +267,7 @@ AwsResponse AwsClient::send(const AwsRequest& request) const {
     wire.method = request.method;
     wire.url = where.origin + path + (request.query.empty() ? "" : "?" + request.query);
     wire.headers = request.headers;
-    for (auto& header : signed_request.headers) wire.headers.push_back(std::move(header));
+    for (const auto& [name, value] : signed_request.headers) wire.headers.add(name, value);
     wire.body = request.body;
     wire.timeout = request.timeout;
 
@@ -318,7 +318,7 @@ AwsResponse AwsClient::query(std::string_view action, std::string_view version,
   all.insert(all.end(), params.begin(), params.end());
   AwsRequest request;
   request.method = "POST";
-  request.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+  request.headers.add("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
   request.body = form_encode(all);
   return send(request);
 }
@@ -327,9 +327,8 @@ Json AwsClient::json(std::string_view target, std::string_view json_version,
                      const Json& body) const {
   AwsRequest request;
   request.method = "POST";
-  request.headers.emplace_back("Content-Type",
-                               "application/x-amz-json-" + std::string(json_version));
-  request.headers.emplace_back("X-Amz-Target", std::string(target));
+  request.headers.add("Content-Type", "application/x-amz-json-" + std::string(json_version));
+  request.headers.add("X-Amz-Target", std::string(target));
   request.body = dump_json(body);
   auto response = send(request);
   if (response.body.empty()) return Json::object();

@@ -165,7 +165,7 @@ std::optional<TimedCredentials> from_container() {
     if (aws_helper::detail::breaks_header_line(*token)) {
       throw ConfigurationError("the container authorization token contains CR, LF or NUL");
     }
-    request.headers.emplace_back("Authorization", *token);
+    request.headers.add("Authorization", *token);
   }
   http::Response response;
   try {

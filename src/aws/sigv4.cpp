@@ -188,7 +188,7 @@ struct Canonical {
   std::string signed_headers;  // "host;x-amz-date"
 };
 
-Canonical canonical_headers(const std::vector<std::pair<std::string, std::string>>& headers) {
+Canonical canonical_headers(const Headers& headers) {
   std::map<std::string, std::string> merged;
   for (const auto& [name, value] : headers) {
     auto key = lower(name);
@@ -278,12 +278,12 @@ Signed sign_headers(const Request& request, std::string_view payload_hash,
   std::string scope = when.date + "/" + options.region + "/" + options.service + "/aws4_request";
   Signed out;
   auto headers = request.headers;
-  out.headers.emplace_back("X-Amz-Date", when.date_time);
-  if (options.sign_body) out.headers.emplace_back("X-Amz-Content-Sha256", payload_hash);
+  out.headers.add("X-Amz-Date", when.date_time);
+  if (options.sign_body) out.headers.add("X-Amz-Content-Sha256", std::string(payload_hash));
   bool token = !credentials.session_token.empty();
   if (token && !options.omit_session_token)
-    out.headers.emplace_back("X-Amz-Security-Token", credentials.session_token);
-  headers.insert(headers.end(), out.headers.begin(), out.headers.end());
+    out.headers.add("X-Amz-Security-Token", credentials.session_token);
+  for (const auto& [name, value] : out.headers) headers.add(name, value);
   Canonical canonical = canonical_headers(headers);
   out.query = request.query;
   out.canonical_request = request.method + "\n" + canonical_path(request, options) + "\n" +
@@ -292,11 +292,11 @@ Signed sign_headers(const Request& request, std::string_view payload_hash,
   out.string_to_sign = to_sign(out.canonical_request, when, scope);
   out.signature = signature_of(out.string_to_sign, credentials, when, options);
   if (token && options.omit_session_token)
-    out.headers.emplace_back("X-Amz-Security-Token", credentials.session_token);
-  out.headers.emplace_back(
-      "Authorization", std::string(kAlgorithm) + " Credential=" + credentials.access_key_id + "/" +
-                           scope + ", SignedHeaders=" + canonical.signed_headers +
-                           ", Signature=" + out.signature);
+    out.headers.add("X-Amz-Security-Token", credentials.session_token);
+  out.headers.add("Authorization", std::string(kAlgorithm) +
+                                       " Credential=" + credentials.access_key_id + "/" + scope +
+                                       ", SignedHeaders=" + canonical.signed_headers +
+                                       ", Signature=" + out.signature);
   return out;
 }
 

@@ -75,10 +75,6 @@ http::Client& thread_client() {
   return client;
 }
 
-bool has_header(const ApiClient::Headers& headers, std::string_view name) {
-  return http::find_header(headers, name).has_value();
-}
-
 }  // namespace
 
 ApiClient::ApiClient(const std::string& service_name, Headers headers,
@@ -87,7 +83,7 @@ ApiClient::ApiClient(const std::string& service_name, Headers headers,
   auto token = get_env("INTER_SERVICE_TOKEN");
   if (!token || token->empty()) token = get_env("AUTH_BYPASS_TOKEN");
   if (token && !token->empty()) {
-    headers_.emplace_back("Authorization", "Bearer " + *token);
+    headers_.add("Authorization", "Bearer " + *token);
   } else {
     Logger("aws_helper.clients")
         .warn(
@@ -96,14 +92,11 @@ ApiClient::ApiClient(const std::string& service_name, Headers headers,
             service_name);
   }
   // The caller's headers win over the defaults.
-  for (auto& header : headers) {
-    if (detail::breaks_header_line(header.first) || detail::breaks_header_line(header.second)) {
-      throw ValueError("Header '" + excerpt(header.first) + "' contains CR, LF or NUL");
+  for (const auto& [name, value] : headers) {
+    if (detail::breaks_header_line(name) || detail::breaks_header_line(value)) {
+      throw ValueError("Header '" + excerpt(name) + "' contains CR, LF or NUL");
     }
-    std::erase_if(headers_, [&header](const auto& existing) {
-      return http::find_header({existing}, header.first).has_value();
-    });
-    headers_.push_back(std::move(header));
+    headers_.set(name, value);
   }
 }
 
@@ -119,16 +112,15 @@ Json ApiClient::request(const std::string& method, const std::string& path, cons
   request.headers = headers_;
   request.timeout = timeout_;
   request.connect_timeout = std::min(timeout_, std::chrono::milliseconds(10000));
-  if (!has_header(request.headers, "Accept"))
-    request.headers.emplace_back("Accept", "application/json");
+  if (!request.headers.contains("Accept")) request.headers.add("Accept", "application/json");
   if (const auto& state = get_session().state();
-      state && !has_header(request.headers, "constitution-state")) {
-    request.headers.emplace_back("constitution-state", *state);
+      state && !request.headers.contains("constitution-state")) {
+    request.headers.add("constitution-state", *state);
   }
   if (body != nullptr) {
     request.body = mongo_json_dumps(*body);
-    if (!has_header(request.headers, "Content-Type")) {
-      request.headers.emplace_back("Content-Type", "application/json");
+    if (!request.headers.contains("Content-Type")) {
+      request.headers.add("Content-Type", "application/json");
     }
   }
   http::Response response;

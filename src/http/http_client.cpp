@@ -28,10 +28,10 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   auto* headers = static_cast<Headers*>(user);
   std::string_view line(data, size * count);
   if (line.rfind("HTTP/", 0) == 0) {
-    headers->clear();  // a new status line (after 100-continue or a redirect) starts afresh
+    *headers = Headers{};  // a new status line (after 100-continue or a redirect) starts afresh
   } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
-    headers->emplace_back(std::string(detail::trim(line.substr(0, colon))),
-                          std::string(detail::trim(line.substr(colon + 1))));
+    headers->add(std::string(detail::trim(line.substr(0, colon))),
+                 std::string(detail::trim(line.substr(colon + 1))));
   }
   return size * count;
 }
@@ -41,13 +41,6 @@ struct SlistDeleter {
 };
 
 }  // namespace
-
-std::optional<std::string> find_header(const Headers& headers, std::string_view name) {
-  for (const auto& [key, value] : headers) {
-    if (detail::iequals(key, name)) return value;
-  }
-  return std::nullopt;
-}
 
 struct Client::Impl {
   CURL* handle = nullptr;
@@ -97,7 +90,7 @@ Response Client::send(const Request& request) {
     append(line);
   }
   // curl adds "Expect: 100-continue" to large POSTs, costing a round trip; nobody here needs it.
-  if (!find_header(request.headers, "Expect")) append("Expect:");
+  if (!request.headers.contains("Expect")) append("Expect:");
 
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);

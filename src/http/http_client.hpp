@@ -14,13 +14,11 @@
 #include <vector>
 
 #include <aws_helper/error.hpp>
+#include <aws_helper/headers.hpp>
 
 namespace aws_helper::http {
 
-using Headers = std::vector<std::pair<std::string, std::string>>;
-
-// Case-insensitive header lookup; the first match wins.
-[[nodiscard]] std::optional<std::string> find_header(const Headers& headers, std::string_view name);
+using Headers = aws_helper::Headers;
 
 struct Request {
   std::string method = "GET";
@@ -38,7 +36,7 @@ struct Response {
   std::string body;
 
   [[nodiscard]] std::optional<std::string> header(std::string_view name) const {
-    return find_header(headers, name);
+    return headers.get(name);
   }
 };
 

@@ -51,11 +51,9 @@ std::string error_payload(std::string_view error_type, std::string_view message)
 
 InvocationContext context_from_headers(const http::Headers& headers) {
   InvocationContext context;
-  auto get = [&](std::string_view name) {
-    return http::find_header(headers, name).value_or(std::string());
-  };
+  auto get = [&](std::string_view name) { return headers.get_or(name, {}); };
   context.request_id = get("Lambda-Runtime-Aws-Request-Id");
-  context.deadline = parse_deadline(http::find_header(headers, "Lambda-Runtime-Deadline-Ms"));
+  context.deadline = parse_deadline(headers.get("Lambda-Runtime-Deadline-Ms"));
   context.function_arn = get("Lambda-Runtime-Invoked-Function-Arn");
   context.trace_id = get("Lambda-Runtime-Trace-Id");
   context.client_context = get("Lambda-Runtime-Client-Context");
@@ -93,7 +91,7 @@ int RuntimeClient::post(const std::string& path, std::string body, std::string_v
   request.url = base_ + path;
   request.headers = {{"Content-Type", "application/json"}};
   if (!error_type.empty()) {
-    request.headers.emplace_back(std::string(kErrorTypeHeader), header_safe(error_type));
+    request.headers.add(std::string(kErrorTypeHeader), header_safe(error_type));
   }
   request.body = std::move(body);
   request.timeout = std::chrono::seconds(60);

@@ -21,10 +21,10 @@ namespace {
 aws::AwsResponse response_for(std::uint8_t selector, std::string_view body) {
   aws::AwsResponse response;
   response.status = 400 + (selector & 0x7F);
-  if ((selector & 0x80U) != 0) response.headers.emplace_back("Content-Type", "application/json");
-  if ((selector & 0x40U) != 0) response.headers.emplace_back("x-amzn-RequestId", "req-1");
+  if ((selector & 0x80U) != 0) response.headers.add("Content-Type", "application/json");
+  if ((selector & 0x40U) != 0) response.headers.add("x-amzn-RequestId", "req-1");
   if ((selector & 0x20U) != 0) {
-    response.headers.emplace_back("X-Amzn-ErrorType", std::string(body.substr(0, 40)));
+    response.headers.add("X-Amzn-ErrorType", std::string(body.substr(0, 40)));
   }
   response.body = std::string(body);
   return response;

@@ -38,8 +38,8 @@ http::Headers headers_of(std::string_view text) {
     auto line = text.substr(0, end);
     text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
     if (auto colon = line.find(':'); colon != std::string_view::npos) {
-      headers.emplace_back(std::string(trim(line.substr(0, colon))),
-                           std::string(trim(line.substr(colon + 1))));
+      headers.add(std::string(trim(line.substr(0, colon))),
+                  std::string(trim(line.substr(colon + 1))));
     }
   }
   return headers;

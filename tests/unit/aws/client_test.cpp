@@ -117,7 +117,7 @@ bool signature_valid(const httplib::Request& req, const sigv4::Credentials& cred
     auto name = names.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
     // The signer adds these two itself, from the time and the credentials.
     if (name != "x-amz-date" && name != "x-amz-security-token") {
-      request.headers.emplace_back(name, req.get_header_value(name.c_str()));
+      request.headers.add(name, req.get_header_value(name.c_str()));
     }
     if (end == std::string::npos) break;
     begin = end + 1;

@@ -3,6 +3,8 @@
 // a network does, and checks the typed error (and status) the caller gets and that nothing the
 // operation borrowed or allocated is left behind. No server: the pool points at a closed port and
 // the fakes answer before the driver would ever use it.
+#include "mongo/driver.hpp"
+
 #include <chrono>
 #include <string>
 
@@ -13,7 +15,6 @@
 #include <aws_helper/mongo.hpp>
 
 #include "document/bson_convert.hpp"
-#include "mongo/driver.hpp"
 
 namespace aws_helper {
 namespace {

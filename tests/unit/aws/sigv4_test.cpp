@@ -7,6 +7,8 @@
 #include <fstream>
 #include <iomanip>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -59,6 +61,7 @@ Parsed parse_request(const std::string& text) {
   out.request.path = target.substr(0, mark);
   out.request.query = mark == std::string::npos ? "" : target.substr(mark + 1);
   std::size_t pos = line_end == std::string::npos ? text.size() : line_end + 1;
+  std::vector<std::pair<std::string, std::string>> lines;  // folded lines joined, then added
   while (pos < text.size()) {
     std::size_t end = text.find('\n', pos);
     std::string line = text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
@@ -67,13 +70,14 @@ Parsed parse_request(const std::string& text) {
       out.body = text.substr(pos);
       break;
     }
-    if ((line[0] == ' ' || line[0] == '\t') && !out.request.headers.empty()) {
-      out.request.headers.back().second += line;  // a folded header line
+    if ((line[0] == ' ' || line[0] == '\t') && !lines.empty()) {
+      lines.back().second += line;  // a folded header line
       continue;
     }
     auto colon = line.find(':');
-    out.request.headers.emplace_back(line.substr(0, colon), line.substr(colon + 1));
+    lines.emplace_back(line.substr(0, colon), line.substr(colon + 1));
   }
+  for (auto& [name, value] : lines) out.request.headers.add(std::move(name), std::move(value));
   return out;
 }
 

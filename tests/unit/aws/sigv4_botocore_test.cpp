@@ -61,8 +61,8 @@ std::vector<Generated> generate(std::size_t count) {
       if (random() % 6 != 0) g.request.query += "=" + sigv4::uri_encode(pick(values));
     }
     g.request.headers = {{"Host", "service.us-east-1.amazonaws.com"}};
-    if (random() % 2 == 0) g.request.headers.emplace_back("Content-Type", "application/json");
-    if (random() % 3 == 0) g.request.headers.emplace_back("X-Custom", "  spaced   value ");
+    if (random() % 2 == 0) g.request.headers.add("Content-Type", "application/json");
+    if (random() % 3 == 0) g.request.headers.add("X-Custom", "  spaced   value ");
     if (g.request.method != "GET" && random() % 2 == 0)
       g.body = R"({"payload": ")" + pick(values) + "\"}";
     g.credentials = {"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
