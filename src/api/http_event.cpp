@@ -234,6 +234,95 @@ EventSource detect(const Json& event, const Json* context) {
       "'httpMethod' nor 'requestContext.http')");
 }
 
+// HTTP API (payload 2.0) and Function URL: method, path, route key, source IP, headers, cookies
+// and query. Returns the raw path.
+std::string read_v2(HttpRequest& request, const Json& event, const Json& ctx) {
+  const Json* http = object_member(ctx, "http", "requestContext.http");
+  request.method =
+      http != nullptr ? string_member(*http, "method", "requestContext.http.method") : "";
+  std::string path = string_member(event, "rawPath", "rawPath");
+  if (path.empty() && http != nullptr)
+    path = string_member(*http, "path", "requestContext.http.path");
+  // "GET /users/{id}" (or "$default", "ANY /{proxy+}"): the path part is the template.
+  // Only a hint: anything but a string is ignored, and routing falls back to the path.
+  if (const Json* key = member(event, "routeKey"); key && key->is_string()) {
+    const auto& text = key->get_ref<const std::string&>();
+    if (auto space = text.find(' '); space != std::string::npos)
+      request.route_template = text.substr(space + 1);
+  }
+  request.source_ip =
+      http != nullptr ? string_member(*http, "sourceIp", "requestContext.http.sourceIp") : "";
+  read_single(request.headers, object_member(event, "headers", "headers"), "headers", false);
+  if (const Json* cookies = member(event, "cookies")) {
+    if (!cookies->is_array()) throw ValueError("'cookies' must be a list of strings");
+    std::string joined;
+    for (const auto& cookie : *cookies) {
+      if (!cookie.is_string()) throw ValueError("'cookies' must be a list of strings");
+      joined += (joined.empty() ? "" : "; ") + cookie.get<std::string>();
+    }
+    if (!joined.empty()) request.headers.set("cookie", joined);
+  }
+  if (const Json* raw_query = member(event, "rawQueryString")) {
+    if (!raw_query->is_string()) throw ValueError("'rawQueryString' must be a string");
+    request.query = parse_query_string(raw_query->get_ref<const std::string&>());
+  } else {
+    read_single(request.query,
+                object_member(event, "queryStringParameters", "queryStringParameters"),
+                "queryStringParameters", false);
+  }
+  return path;
+}
+
+// REST API (payload 1.0) and ALB: the same, from the older shape with its multi-value maps.
+// Returns the path as the event gives it.
+std::string read_v1_or_alb(HttpRequest& request, const Json& event, const Json& ctx) {
+  bool alb = request.source == EventSource::alb;
+  request.method = string_member(event, "httpMethod", "httpMethod");
+  std::string path = string_member(event, "path", "path");
+  if (!alb) {
+    if (const Json* resource = member(event, "resource"); resource && resource->is_string())
+      request.route_template = resource->get<std::string>();
+    const Json* identity = object_member(ctx, "identity", "requestContext.identity");
+    if (identity != nullptr)
+      request.source_ip = string_member(*identity, "sourceIp", "requestContext.identity.sourceIp");
+  }
+  if (const Json* multi = object_member(event, "multiValueHeaders", "multiValueHeaders")) {
+    read_multi(request.headers, multi, "multiValueHeaders", false);
+    request.multi_value_headers = true;
+  } else {
+    read_single(request.headers, object_member(event, "headers", "headers"), "headers", false);
+  }
+  if (const Json* multi = object_member(event, "multiValueQueryStringParameters",
+                                        "multiValueQueryStringParameters")) {
+    read_multi(request.query, multi, "multiValueQueryStringParameters", alb);
+  } else {
+    read_single(request.query,
+                object_member(event, "queryStringParameters", "queryStringParameters"),
+                "queryStringParameters", alb);
+  }
+  if (request.source_ip.empty() && alb) {
+    auto forwarded = request.headers.get_or("x-forwarded-for", "");
+    request.source_ip = forwarded.substr(0, forwarded.find(','));
+  }
+  return path;
+}
+
+// The body, Base64-decoded when the event says so.
+void read_body(HttpRequest& request, const Json& event) {
+  if (const Json* body = member(event, "body")) {
+    request.body = body->is_string() ? body->get<std::string>() : body->dump();
+    const Json* encoded = member(event, "isBase64Encoded");
+    if (encoded != nullptr && encoded->is_boolean() && encoded->get<bool>()) {
+      try {
+        request.body = base64_decode(request.body);
+      } catch (const ValueError& error) {
+        throw ValueError(std::string("The request body is marked isBase64Encoded but is not: ") +
+                         error.what());
+      }
+    }
+  }
+}
+
 }  // namespace
 
 HttpRequest parse_http_event(const Json& event, const std::vector<std::string>& base_paths) {
@@ -246,78 +335,11 @@ HttpRequest parse_http_event(const Json& event, const std::vector<std::string>& 
 
   std::string raw_path;
   bool decode_path = true;
-  switch (request.source) {
-    case EventSource::http_v2:
-    case EventSource::function_url: {
-      const Json* http = object_member(ctx, "http", "requestContext.http");
-      request.method =
-          http != nullptr ? string_member(*http, "method", "requestContext.http.method") : "";
-      raw_path = string_member(event, "rawPath", "rawPath");
-      if (raw_path.empty() && http != nullptr)
-        raw_path = string_member(*http, "path", "requestContext.http.path");
-      // "GET /users/{id}" (or "$default", "ANY /{proxy+}"): the path part is the template.
-      // Only a hint: anything but a string is ignored, and routing falls back to the path.
-      if (const Json* key = member(event, "routeKey"); key && key->is_string()) {
-        const auto& text = key->get_ref<const std::string&>();
-        if (auto space = text.find(' '); space != std::string::npos)
-          request.route_template = text.substr(space + 1);
-      }
-      request.source_ip =
-          http != nullptr ? string_member(*http, "sourceIp", "requestContext.http.sourceIp") : "";
-      read_single(request.headers, object_member(event, "headers", "headers"), "headers", false);
-      if (const Json* cookies = member(event, "cookies")) {
-        if (!cookies->is_array()) throw ValueError("'cookies' must be a list of strings");
-        std::string joined;
-        for (const auto& cookie : *cookies) {
-          if (!cookie.is_string()) throw ValueError("'cookies' must be a list of strings");
-          joined += (joined.empty() ? "" : "; ") + cookie.get<std::string>();
-        }
-        if (!joined.empty()) request.headers.set("cookie", joined);
-      }
-      if (const Json* raw_query = member(event, "rawQueryString")) {
-        if (!raw_query->is_string()) throw ValueError("'rawQueryString' must be a string");
-        request.query = parse_query_string(raw_query->get_ref<const std::string&>());
-      } else {
-        read_single(request.query,
-                    object_member(event, "queryStringParameters", "queryStringParameters"),
-                    "queryStringParameters", false);
-      }
-      break;
-    }
-    case EventSource::rest_v1:
-    case EventSource::alb: {
-      bool alb = request.source == EventSource::alb;
-      request.method = string_member(event, "httpMethod", "httpMethod");
-      raw_path = string_member(event, "path", "path");
-      decode_path = alb;  // API Gateway REST gives `path` decoded already
-      if (!alb) {
-        if (const Json* resource = member(event, "resource"); resource && resource->is_string())
-          request.route_template = resource->get<std::string>();
-        const Json* identity = object_member(ctx, "identity", "requestContext.identity");
-        if (identity != nullptr)
-          request.source_ip =
-              string_member(*identity, "sourceIp", "requestContext.identity.sourceIp");
-      }
-      if (const Json* multi = object_member(event, "multiValueHeaders", "multiValueHeaders")) {
-        read_multi(request.headers, multi, "multiValueHeaders", false);
-        request.multi_value_headers = true;
-      } else {
-        read_single(request.headers, object_member(event, "headers", "headers"), "headers", false);
-      }
-      if (const Json* multi = object_member(event, "multiValueQueryStringParameters",
-                                            "multiValueQueryStringParameters")) {
-        read_multi(request.query, multi, "multiValueQueryStringParameters", alb);
-      } else {
-        read_single(request.query,
-                    object_member(event, "queryStringParameters", "queryStringParameters"),
-                    "queryStringParameters", alb);
-      }
-      if (request.source_ip.empty() && alb) {
-        auto forwarded = request.headers.get_or("x-forwarded-for", "");
-        request.source_ip = forwarded.substr(0, forwarded.find(','));
-      }
-      break;
-    }
+  if (request.source == EventSource::http_v2 || request.source == EventSource::function_url) {
+    raw_path = read_v2(request, event, ctx);
+  } else {
+    raw_path = read_v1_or_alb(request, event, ctx);
+    decode_path = request.source == EventSource::alb;  // REST gives `path` decoded already
   }
   if (request.method.empty()) throw ValueError("The event has no HTTP method");
   request.method = detail::upper(request.method);
@@ -337,18 +359,7 @@ HttpRequest parse_http_event(const Json& event, const std::vector<std::string>& 
     if (strip_prefix(request.path, base)) break;
   }
 
-  if (const Json* body = member(event, "body")) {
-    request.body = body->is_string() ? body->get<std::string>() : body->dump();
-    const Json* encoded = member(event, "isBase64Encoded");
-    if (encoded != nullptr && encoded->is_boolean() && encoded->get<bool>()) {
-      try {
-        request.body = base64_decode(request.body);
-      } catch (const ValueError& error) {
-        throw ValueError(std::string("The request body is marked isBase64Encoded but is not: ") +
-                         error.what());
-      }
-    }
-  }
+  read_body(request, event);
   return request;
 }
 
