@@ -60,7 +60,7 @@ class ApiClient {
  public:
   using Headers = aws_helper::Headers;
 
-  explicit ApiClient(const std::string& service_name, Headers headers = {},
+  explicit ApiClient(const std::string& service_name, const Headers& headers = {},
                      std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
   // Query parameters are a JSON object: strings, numbers and booleans, or arrays of them

@@ -77,7 +77,7 @@ http::Client& thread_client() {
 
 }  // namespace
 
-ApiClient::ApiClient(const std::string& service_name, Headers headers,
+ApiClient::ApiClient(const std::string& service_name, const Headers& headers,
                      std::chrono::milliseconds timeout)
     : base_url_(base_url_of(service_name)), timeout_(timeout) {
   auto token = get_env("INTER_SERVICE_TOKEN");
