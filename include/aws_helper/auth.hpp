@@ -1,6 +1,7 @@
 // Token authentication and the AUTHORIZATION modes of the seed.
 //
-//   AUTHORIZATION=user   a Bearer token is required (looked up in <AUTH_DB_NAME>.tokens/users)
+//   AUTHORIZATION=user   a Bearer token is required (looked up in <AUTH_DB_NAME>.tokens/users;
+//                        AUTH_DB_NAME defaults to core, as in Python 1.1 and later)
 //   AUTHORIZATION=state  the `constitution-state` header is required (checked in core.states)
 //   AUTHORIZATION=full   both
 //   unset, empty, none   neither
@@ -33,7 +34,7 @@ class TokenValidator {
  public:
   // {"user_id", "user" (no password fields), "token_data", "is_bypass"} for a valid token.
   // UnauthorizedError: unknown or revoked token, expired, user missing or inactive.
-  // ConfigurationError: AUTH_DB_NAME is not set. MongoError: the database failed.
+  // MongoError: the database failed.
   // Updates the token's last_used_at (best effort).
   [[nodiscard]] static Json validate_token(std::string_view token);
 

@@ -11,7 +11,7 @@
 //
 // Targets: a repository with a database_key syncs in that database; a state-scoped one (no
 // database_key) in every active state of states_database().states_collection() (default
-// core.states, {"is_active": true}); an external one only when it names a database (refused
+// core.states, `status: "active"` or `is_active: true`); an external one only when it names a database (refused
 // otherwise). Each (repository, database) unit runs on the framework pool, at most
 // max_concurrency() at once (default 10, 0: as many as the pool has threads); within a unit the
 // indexes are created in order, then orphan indexes (in MongoDB, no longer declared; never

@@ -1,6 +1,7 @@
 // StateValidator: is a session state an active tenant?
 //
-// As the seed: `core.states` must hold {name: <state>, is_active: true}; valid states are
+// `core.states` must hold {name: <state>} marked active, either way core has written it:
+// `status: "active"` (Python 1.8.1 and later) or `is_active: true` (the seed). Valid states are
 // cached for 300 s per process, invalid ones are asked again every time. Before the lookup the
 // name itself is checked (check_state_name: a valid database name other than admin, local and
 // config), since the state selects a database.
@@ -11,10 +12,17 @@
 #include <string>
 #include <string_view>
 
+#include <aws_helper/json.hpp>
+
 namespace aws_helper {
 
 class StateValidator {
  public:
+  // The filter that matches an active state document, as every state check uses it (the
+  // validator, ModelIndexSyncLambda::active_states): {"$or": [{"status": "active"},
+  // {"is_active": true}]}.
+  [[nodiscard]] static Json active_filter();
+
   static constexpr std::chrono::seconds kCacheTtl{300};
 
   // Throws InvalidStateError ("State '<s>' is not valid or not active") or, when MongoDB

@@ -1,5 +1,6 @@
 #include <aws_helper/model_index_sync.hpp>
 #include <aws_helper/pool.hpp>
+#include <aws_helper/state_validator.hpp>
 
 #include "core/text.hpp"
 
@@ -117,7 +118,7 @@ std::vector<std::string> ModelIndexSyncLambda::active_states() const {
   FindOptions options;
   options.projection = {{"name", 1}, {"_id", 0}};
   for (const auto& doc : db()[states_database()][states_collection()]
-                             .find({{"is_active", true}}, options)
+                             .find(StateValidator::active_filter(), options)
                              .to_list()) {
     if (auto name = doc.find("name");
         name != doc.end() && name->is_string() && !name->get_ref<const std::string&>().empty()) {

@@ -80,12 +80,9 @@ Json TokenValidator::validate_token(std::string_view token) {
               {"token_data", nullptr}};
     }
   }
-  auto database = get_env_or("AUTH_DB_NAME", "");
-  if (database.empty()) {
-    throw ConfigurationError(
-        "AUTH_DB_NAME environment variable not set. This is required for MongoDB "
-        "authentication.");
-  }
+  // As Python 1.1 and later: the tokens live in core unless AUTH_DB_NAME says otherwise.
+  auto database = detail::trim(get_env_or("AUTH_DB_NAME", ""));
+  if (database.empty()) database = "core";
   auto db = MongoManager::get_database(database);
   auto token_doc = db["tokens"].find_one({{"token", token}, {"is_active", true}});
   if (!token_doc) throw UnauthorizedError("Invalid or revoked token");

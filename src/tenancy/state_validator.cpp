@@ -22,12 +22,16 @@ State& state() {
 }
 
 bool lookup_in_core(const std::string& name) {
-  return MongoManager::get_database("core")["states"]
-      .find_one({{"name", name}, {"is_active", true}})
-      .has_value();
+  Json filter = StateValidator::active_filter();
+  filter["name"] = name;
+  return MongoManager::get_database("core")["states"].find_one(filter).has_value();
 }
 
 }  // namespace
+
+Json StateValidator::active_filter() {
+  return {{"$or", Json::array({{{"status", "active"}}, {{"is_active", true}}})}};
+}
 
 void StateValidator::validate(std::string_view name) {
   check_state_name(name);

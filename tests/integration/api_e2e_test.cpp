@@ -308,13 +308,23 @@ TEST_F(ApiAuthTest, BypassTokenAndPublicEndpoint) {
   EXPECT_EQ(login["statusCode"], 200) << login.dump();
 }
 
-TEST(ApiAuthConfigurationTest, MissingAuthDbNameIsALogged500) {
+TEST(ApiAuthConfigurationTest, WithoutAuthDbNameTokensAreLookedUpInCore) {
+  // As Python 1.1 and later: AUTH_DB_NAME defaults to core.
+  Cluster cluster(ferretdb_uri());
+  const Json user_id = object_id("65f1a2b3c4d5e6f7a8b9c0b1");
+  (void)cluster["core"]["users"].update_one(
+      {{"_id", user_id}}, {{"$set", {{"email", "core@example.com"}, {"is_active", true}}}}, true);
+  (void)cluster["core"]["tokens"].update_one(
+      {{"token", "token-in-core"}}, {{"$set", {{"is_active", true}, {"user_id", user_id}}}}, true);
   Emulator emulator(TEST_SERVICE_BOOTSTRAP, "api",
                     {{"AUTHORIZATION", "user"}, {"AUTH_DB_NAME", ""}});
-  Json reply = invoke(emulator, v2_event("GET", "/users", {{"authorization", "Bearer x"}}).dump());
-  EXPECT_EQ(reply["statusCode"], 500);
-  EXPECT_EQ(body_of(reply)["message"], "Internal Server Error");
-  EXPECT_NE(emulator.output().find("AUTH_DB_NAME environment variable not set"), std::string::npos);
+  Json reply = invoke(
+      emulator, v2_event("GET", "/users", {{"authorization", "Bearer token-in-core"}}).dump());
+  ASSERT_EQ(reply["statusCode"], 200) << reply.dump();
+  EXPECT_EQ(body_of(reply)["user"]["email"], "core@example.com");
+  Json refused =
+      invoke(emulator, v2_event("GET", "/users", {{"authorization", "Bearer nope"}}).dump());
+  EXPECT_EQ(refused["statusCode"], 401);
 }
 
 // ---- bootstrap serve ------------------------------------------------------------------------

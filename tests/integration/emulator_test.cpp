@@ -28,6 +28,9 @@ class SeedStates : public ::testing::Environment {
       states.update_one({{"name", name}}, {{"$set", {{"is_active", true}}}}, true);
     }
     states.update_one({{"name", "vermont"}}, {{"$set", {{"is_active", false}}}}, true);
+    // As Python 1.8.1 and later core data marks states: `status` alone.
+    states.update_one({{"name", "iowa"}}, {{"$set", {{"status", "active"}}}}, true);
+    states.update_one({{"name", "nevada"}}, {{"$set", {{"status", "inactive"}}}}, true);
   }
 };
 const auto* const kSeedStates = ::testing::AddGlobalTestEnvironment(new SeedStates);
@@ -63,6 +66,10 @@ TEST(EmulatorTest, InactiveStateIsRefusedAgainstCoreStates) {
   EXPECT_EQ(invoke_json(emulator, R"({"session":{"state":"atlantis"},"data":{}})")["error_type"],
             "InvalidStateError");
   EXPECT_EQ(invoke_json(emulator, R"({"session":{"state":"ohio"},"data":{}})")["success"], true);
+  // status "active" (Python 1.8.1 and later) is as good as is_active: true; "inactive" is not.
+  EXPECT_EQ(invoke_json(emulator, R"({"session":{"state":"iowa"},"data":{}})")["success"], true);
+  EXPECT_EQ(invoke_json(emulator, R"({"session":{"state":"nevada"},"data":{}})")["error_type"],
+            "InvalidStateError");
 }
 
 TEST(EmulatorTest, StateCheckWithMongoDbDownIsAnErrorEnvelope) {
