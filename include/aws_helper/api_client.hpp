@@ -1,11 +1,17 @@
 // Calling the REST APIs of other services, as the Python framework's ApiClient.
 //
-//   aws_helper::ApiClient users("users");               // MICROSERVICE_URLS["users"]
+//   aws_helper::ApiClient users("users");   // URL from core's registry or MICROSERVICE_URLS
 //   Json user = users.get("/users/" + id);
 //   Json page = users.list("/users", {{"status", "active"}, {"limit", 10}});
 //   Json created = users.post("/users", {{"name", "Ada"}});
 //
-// MICROSERVICE_URLS is a JSON object of service name -> base URL. Requests carry
+// The service's URL is resolved at the first request, not in the constructor (as Python 1.11):
+//   1. MICROSERVICE_URLS, a JSON object of service name -> base URL, when it names the service
+//      (an override: local runs, a canary);
+//   2. "core" is CORE_API_URL;
+//   3. core's registry, GET {CORE_API_URL}/services ({"services": [{"code", "api_url"}]}),
+//      read once per container; a name core does not know asks again at the next call.
+// Requests carry
 // "Authorization: Bearer <INTER_SERVICE_TOKEN, else AUTH_BYPASS_TOKEN>" and, when the current
 // session has a state, "constitution-state: <state>" (headers given to the constructor win).
 // Bodies go as JSON with the MongoDB conversion; a JSON reply is parsed, any other reply is
@@ -34,7 +40,7 @@ class ApiClientError : public Error {
       : Error(std::move(error_type), message, http_status) {}
 };
 
-// MICROSERVICE_URLS is missing, not JSON, or does not name the service.
+// No source names the service, or MICROSERVICE_URLS is unreadable.
 class ServiceNotConfiguredError : public ApiClientError {
  public:
   explicit ServiceNotConfiguredError(const std::string& message)
@@ -56,6 +62,9 @@ class ApiResponseError : public ApiClientError {
   std::string response_body_;
 };
 
+// The base URL of a service, resolved as ApiClient does (the steps above).
+[[nodiscard]] std::string resolve_service_url(const std::string& service_name);
+
 class ApiClient {
  public:
   using Headers = aws_helper::Headers;
@@ -73,12 +82,13 @@ class ApiClient {
   // DELETE, with a JSON body only when one is given.
   Json del(const std::string& path, const Json& body = nullptr) const;
 
-  [[nodiscard]] const std::string& base_url() const noexcept { return base_url_; }
+  // The service's base URL (resolved as above; may throw as a request does).
+  [[nodiscard]] std::string base_url() const;
 
  private:
   Json request(const std::string& method, const std::string& path, const Json& params,
                const Json* body) const;
-  std::string base_url_;
+  std::string service_name_;
   Headers headers_;
   std::chrono::milliseconds timeout_;
 };

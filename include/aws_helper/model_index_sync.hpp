@@ -11,10 +11,10 @@
 //
 // Targets: a repository with a database_key syncs in that database; a state-scoped one (no
 // database_key) in every active state of states_database().states_collection() (default
-// core.states, `status: "active"` or `is_active: true`); an external one only when it names a database (refused
-// otherwise). Each (repository, database) unit runs on the framework pool, at most
-// max_concurrency() at once (default 10, 0: as many as the pool has threads); within a unit the
-// indexes are created in order, then orphan indexes (in MongoDB, no longer declared; never
+// core.states, `status: "active"` or `is_active: true`); an external one only when it names a
+// database (refused otherwise). Each (repository, database) unit runs on the framework pool, at
+// most max_concurrency() at once (default 10, 0: as many as the pool has threads); within a unit
+// the indexes are created in order, then orphan indexes (in MongoDB, no longer declared; never
 // _id_) are dropped, or only listed when the event says {"dry_run": true}. A failing unit never
 // stops the others.
 //

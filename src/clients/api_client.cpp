@@ -5,42 +5,13 @@
 #include <aws_helper/session.hpp>
 #include <aws_helper/sigv4.hpp>
 
+#include "clients/service_registry.hpp"
 #include "core/text.hpp"
+#include "http/core_api.hpp"
 #include "http/http_client.hpp"
 
 namespace aws_helper {
 namespace {
-
-std::string base_url_of(const std::string& service_name) {
-  auto urls = get_env("MICROSERVICE_URLS");
-  if (!urls || urls->empty()) {
-    throw ServiceNotConfiguredError("MICROSERVICE_URLS environment variable is not set");
-  }
-  Json map;
-  try {
-    map = parse_json(*urls, "MICROSERVICE_URLS");
-  } catch (const ValueError&) {
-    throw ServiceNotConfiguredError("MICROSERVICE_URLS is not valid JSON");
-  }
-  if (!map.is_object()) {
-    throw ServiceNotConfiguredError("MICROSERVICE_URLS must be a JSON object of name -> URL");
-  }
-  auto it = map.find(service_name);
-  if (it == map.end() || !it->is_string()) {
-    std::string known;
-    for (const auto& [name, url] : map.items()) known += (known.empty() ? "" : ", ") + name;
-    throw ServiceNotConfiguredError(
-        "Service '" + service_name +
-        "' not found in MICROSERVICE_URLS. Available: " + (known.empty() ? "none" : known));
-  }
-  auto url = it->get<std::string>();
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
-    throw ServiceNotConfiguredError("MICROSERVICE_URLS[\"" + service_name +
-                                    "\"] must be an http:// or https:// URL, got '" + url + "'");
-  }
-  return url;
-}
 
 std::string scalar_text(const Json& value) {
   if (value.is_string()) return value.get<std::string>();
@@ -79,11 +50,9 @@ http::Client& thread_client() {
 
 ApiClient::ApiClient(const std::string& service_name, const Headers& headers,
                      std::chrono::milliseconds timeout)
-    : base_url_(base_url_of(service_name)), timeout_(timeout) {
-  auto token = get_env("INTER_SERVICE_TOKEN");
-  if (!token || token->empty()) token = get_env("AUTH_BYPASS_TOKEN");
-  if (token && !token->empty()) {
-    headers_.add("Authorization", "Bearer " + *token);
+    : service_name_(service_name), timeout_(timeout) {
+  if (auto token = http::inter_service_token(); !token.empty()) {
+    headers_.add("Authorization", "Bearer " + token);
   } else {
     Logger("aws_helper.clients")
         .warn(
@@ -105,7 +74,7 @@ Json ApiClient::request(const std::string& method, const std::string& path, cons
   http::Request request;
   request.method = method;
   request.url =
-      base_url_ + "/" +
+      base_url() + "/" +
       path.substr(path.find_first_not_of('/') == std::string::npos ? path.size()
                                                                    : path.find_first_not_of('/')) +
       query_string(params);
@@ -141,6 +110,14 @@ Json ApiClient::request(const std::string& method, const std::string& path, cons
   } catch (const ValueError&) {
     return response.body;
   }
+}
+
+std::string resolve_service_url(const std::string& service_name) {
+  return detail::resolve_service_url(service_name);
+}
+
+std::string ApiClient::base_url() const {
+  return detail::resolve_service_url(service_name_);
 }
 
 Json ApiClient::get(const std::string& path, const Json& params) const {

@@ -204,8 +204,8 @@ class ApiAuthTest : public ::testing::Test {
     auto db = ferretdb[auth_db()];
     (void)db.run_command({{"dropDatabase", 1}});
     // The state every case sends; seeded here so the suite does not depend on another's run.
-    (void)ferretdb["core"]["states"].update_one(
-        {{"name", "connecticut"}}, {{"$set", {{"status", "active"}}}}, true);
+    (void)ferretdb["core"]["states"].update_one({{"name", "connecticut"}},
+                                                {{"$set", {{"status", "active"}}}}, true);
     auto now = std::chrono::system_clock::now();
     db["users"].insert_many({
         {{"_id", object_id(kActiveUser)},
