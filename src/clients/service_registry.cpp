@@ -113,7 +113,7 @@ std::map<std::string, std::string, std::less<>> read_registry() {
 std::string resolve_service_url(const std::string& service_name) {
   auto override = from_microservice_urls(service_name);
   if (override.url) return std::move(*override.url);
-  const std::string core = http::core_api_url();
+  std::string core = http::core_api_url();
   if (core.empty()) {
     throw ServiceNotConfiguredError(
         "Service '" + excerpt(service_name) +
