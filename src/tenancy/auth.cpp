@@ -1,9 +1,6 @@
 #include <algorithm>
 #include <chrono>
 
-#include <openssl/crypto.h>
-#include <openssl/sha.h>
-
 #include <aws_helper/auth.hpp>
 #include <aws_helper/document.hpp>
 #include <aws_helper/env.hpp>
@@ -13,6 +10,7 @@
 #include <aws_helper/session.hpp>
 
 #include "core/text.hpp"
+#include "tenancy/bypass.hpp"
 
 namespace aws_helper {
 
@@ -21,15 +19,6 @@ namespace {
 const Logger& logger() {
   static const Logger instance{"aws_helper.auth"};
   return instance;
-}
-
-// Constant time whatever the lengths: both sides are hashed first.
-bool same_secret(std::string_view a, std::string_view b) {
-  unsigned char da[SHA256_DIGEST_LENGTH];
-  unsigned char db[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(a.data()), a.size(), da);
-  SHA256(reinterpret_cast<const unsigned char*>(b.data()), b.size(), db);
-  return CRYPTO_memcmp(da, db, SHA256_DIGEST_LENGTH) == 0;
 }
 
 std::string id_text(const Json& id) {
@@ -68,18 +57,7 @@ std::string TokenValidator::token_from_header(const std::optional<std::string>& 
 }
 
 Json TokenValidator::validate_token(std::string_view token) {
-  if (auto bypass = get_env("AUTH_BYPASS_TOKEN"); bypass && !bypass->empty()) {
-    if (same_secret(token, *bypass)) {
-      return {{"user_id", "bypass"},
-              {"user",
-               {{"email", "bypass@system"},
-                {"role", "admin"},
-                {"name", "Bypass User"},
-                {"_id", "bypass"}}},
-              {"is_bypass", true},
-              {"token_data", nullptr}};
-    }
-  }
+  if (auto bypass = detail::bypass_identity(token)) return std::move(*bypass);
   // As Python 1.1 and later: the tokens live in core unless AUTH_DB_NAME says otherwise.
   auto database = detail::trim(get_env_or("AUTH_DB_NAME", ""));
   if (database.empty()) database = "core";

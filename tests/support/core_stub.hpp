@@ -26,8 +26,8 @@ class CoreStub {
     server_.set_keep_alive_max_count(1);  // no idle connection holds stop() up
     server_.Get(R"(/.*)", [this](const httplib::Request& req, httplib::Response& res) {
       std::lock_guard lock(mutex_);
-      seen_.push_back({req.path, req.get_param_value("service"),
-                       req.get_header_value("Authorization")});
+      seen_.push_back(
+          {req.path, req.get_param_value("service"), req.get_header_value("Authorization")});
       auto it = replies_.find(req.path);
       if (it == replies_.end()) {
         res.status = 404;
