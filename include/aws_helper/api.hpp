@@ -98,6 +98,14 @@ class API : public HandlerBase {
   // The AUTHORIZATION mode for this API; nullopt (the default) follows the environment.
   // Return AuthMode::none for a public endpoint such as a login.
   [[nodiscard]] virtual std::optional<AuthMode> authorization() const { return std::nullopt; }
+  // AUTHORIZATION=permission: the permission codes the caller holds (aws_helper/
+  // permissions.hpp), asked after the token is checked, so current_user() is known. Where they
+  // come from is the service's business (the user's role, its own collection, core).
+  // nullopt, the default, is a 403: an endpoint that cannot say what its caller may do is a
+  // closed door, never an open one.
+  [[nodiscard]] virtual std::optional<std::vector<std::string>> granted_permissions() {
+    return std::nullopt;
+  }
   // Optional schema for data(), applied before validate(); see schema.hpp.
   [[nodiscard]] virtual const Schema* schema() const { return nullptr; }
   // Checks the request before process(); throw ValueError (400) or any Error to refuse it.
@@ -134,7 +142,8 @@ class API : public HandlerBase {
   }
 
   // ---- who is calling ----
-  // The user document (no password fields) when AUTHORIZATION is `user` or `full`.
+  // The user document (no password fields) when AUTHORIZATION is `user`, `full` or
+  // `permission`.
   [[nodiscard]] const std::optional<Json>& current_user() const noexcept {
     return invocation_.user;
   }

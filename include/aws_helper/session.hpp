@@ -74,6 +74,10 @@ class SessionScope {
 // StateValidator against core.states.
 void check_state_name(std::string_view state);
 
+// The header that carries the state: STATE_HEADER, default "constitution-state" (as Python;
+// matched in any case). A name that is not an HTTP token is a ConfigurationError.
+[[nodiscard]] std::string state_header_name();
+
 namespace detail {
 // What work handed to another thread carries along: the session and the request tags that log
 // lines show (request id, trace id).

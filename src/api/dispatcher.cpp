@@ -4,7 +4,9 @@
 #include <aws_helper/api.hpp>
 #include <aws_helper/document.hpp>
 #include <aws_helper/env.hpp>
+#include <aws_helper/jwt.hpp>
 #include <aws_helper/limits.hpp>
+#include <aws_helper/permissions.hpp>
 #include <aws_helper/state_validator.hpp>
 
 #include "core/text.hpp"
@@ -26,11 +28,12 @@ struct Cors {
   std::string methods;
   std::string expose;
 
-  static Cors from_env() {
+  // The default allowed headers follow STATE_HEADER.
+  static Cors from_env(const std::string& state_header) {
     Cors cors;
     cors.origins = detail::split_list(get_env_or("CORS_ALLOW_ORIGINS", "*"));
     cors.allow_headers =
-        get_env_or("CORS_ALLOW_HEADERS", "Content-Type,Authorization,constitution-state");
+        get_env_or("CORS_ALLOW_HEADERS", "Content-Type,Authorization," + state_header);
     cors.methods = get_env_or("CORS_ALLOW_METHODS", "GET,POST,PUT,PATCH,DELETE,OPTIONS");
     cors.expose = get_env_or("CORS_EXPOSE_HEADERS", "X-Total-Count");
     return cors;
@@ -157,10 +160,21 @@ HttpResponse error_response(const std::exception_ptr& failure, const std::string
 
 }  // namespace
 
+// Read once, at start: a setting that is wrong fails the cold start, never a request.
 struct ApiDispatcher::Settings {
-  Cors cors = Cors::from_env();
+  std::string state_header = state_header_name();
+  Cors cors = Cors::from_env(state_header);
   std::vector<std::string> base_paths = base_paths_from_env();
   AuthMode auth_mode = auth_mode_from_env();
+  AuthStrategy strategy = checked_strategy();
+  bool requires_state = requires_state_from_env();
+  std::string service = permissions::service_code();
+
+  static AuthStrategy checked_strategy() {
+    AuthStrategy strategy = auth_strategy_from_env();
+    if (strategy == AuthStrategy::jwt) JwtValidator::check_configuration();
+    return strategy;
+  }
 };
 
 ApiDispatcher::ApiDispatcher(std::span<const ApiEntry> apis)
@@ -203,6 +217,7 @@ struct ApiDispatcher::Call {
   std::string request_id;
   HttpRequest request;  // moves into the API in make()
   std::unique_ptr<API> api;
+  const ApiEntry* entry = nullptr;
   const Logger* log = &logger();
 
   [[nodiscard]] const Cors& cors() const { return dispatcher.settings_->cors; }
@@ -249,29 +264,54 @@ struct ApiDispatcher::Call {
     invocation.request = std::move(request);
     invocation.path = std::move(match.parameters);
     invocation.context = context;
-    api = match.entry->make();
-    api->begin(std::move(invocation), match.entry->class_name);
+    entry = match.entry;
+    api = entry->make();
+    api->begin(std::move(invocation), entry->class_name);
     log = &api->logger();
   }
 
-  // The token and the state header, as the API's AUTHORIZATION mode asks; the session gets
-  // the state and the user.
+  // The token, the permission and the state header, as the API's AUTHORIZATION mode (and
+  // REQUIRES_STATE) asks; the session gets the state and the user.
   void authenticate() {
-    AuthMode mode = api->authorization().value_or(dispatcher.settings_->auth_mode);
+    const Settings& settings = *dispatcher.settings_;
+    const auto own_mode = api->authorization();
+    const AuthMode mode = own_mode.value_or(settings.auth_mode);
     if (requires_user(mode)) {
       std::string token =
           TokenValidator::token_from_header(api->invocation().request.headers.get("authorization"));
       auto& invocation = api->invocation();
-      invocation.auth_data = TokenValidator::validate_token(token);
+      invocation.auth_data = settings.strategy == AuthStrategy::jwt
+                                 ? JwtValidator::validate_token(token)
+                                 : TokenValidator::validate_token(token);
       invocation.user = invocation.auth_data["user"];
     }
-    if (requires_state(mode)) {
-      auto state = api->invocation().request.headers.get("constitution-state");
-      if (!state || state->empty()) throw ValueError("Header 'constitution-state' is required");
+    if (const auto& user = api->current_user()) get_session().set_user(*user);
+    if (mode == AuthMode::permission) authorize(settings.service);
+    if (requires_state(mode) || (settings.requires_state && own_mode != AuthMode::none)) {
+      const std::string& header = settings.state_header;
+      auto state = api->invocation().request.headers.get(header);
+      if (!state || state->empty()) throw ValueError("Header '" + header + "' is required");
       StateValidator::validate(*state);
       get_session().set_state(*state);
     }
-    if (const auto& user = api->current_user()) get_session().set_user(*user);
+  }
+
+  // AUTHORIZATION=permission: the endpoint's permission among the caller's, with the Python
+  // framework's two messages.
+  void authorize(const std::string& service) const {
+    auto granted = api->granted_permissions();
+    if (!granted) {
+      log->error(
+          "AUTHORIZATION=permission but {} does not override granted_permissions(); "
+          "refusing the request",
+          entry->class_name);
+      throw ForbiddenError("Permission checking is not configured for this endpoint");
+    }
+    std::string required = permissions::required_for(service, *entry);
+    if (!permissions::allows(*granted, required)) {
+      log->warn("Denied: the caller lacks {}", required);
+      throw ForbiddenError("Te falta el permiso '" + required + "'");
+    }
   }
 
   // data(): the query or the body, through the API's schema.

@@ -82,9 +82,10 @@ Json ApiClient::request(const std::string& method, const std::string& path, cons
   request.timeout = timeout_;
   request.connect_timeout = std::min(timeout_, std::chrono::milliseconds(10000));
   if (!request.headers.contains("Accept")) request.headers.add("Accept", "application/json");
-  if (const auto& state = get_session().state();
-      state && !request.headers.contains("constitution-state")) {
-    request.headers.add("constitution-state", *state);
+  if (const auto& state = get_session().state(); state) {
+    if (const std::string header = state_header_name(); !request.headers.contains(header)) {
+      request.headers.add(header, *state);
+    }
   }
   if (body != nullptr) {
     request.body = mongo_json_dumps(*body);

@@ -30,8 +30,8 @@ std::string without_trailing_slashes(std::string url) {
 }
 
 struct Override {
-  std::optional<std::string> url;   // MICROSERVICE_URLS names the service
-  std::vector<std::string> names;   // every name it has (for the error when none matches)
+  std::optional<std::string> url;  // MICROSERVICE_URLS names the service
+  std::vector<std::string> names;  // every name it has (for the error when none matches)
 };
 
 // MICROSERVICE_URLS["name"], when the variable is set and names the service. A variable that
@@ -59,8 +59,8 @@ Override from_microservice_urls(const std::string& service_name) {
   auto url = without_trailing_slashes(it->get<std::string>());
   if (!is_http_url(url)) {
     throw ServiceNotConfiguredError("MICROSERVICE_URLS[\"" + excerpt(service_name) +
-                                    "\"] must be an http:// or https:// URL, got '" +
-                                    excerpt(url) + "'");
+                                    "\"] must be an http:// or https:// URL, got '" + excerpt(url) +
+                                    "'");
   }
   found.url = std::move(url);
   return found;
@@ -85,11 +85,12 @@ std::map<std::string, std::string, std::less<>> read_registry() {
   } catch (const http::CoreApiError& error) {
     throw ApiClientError(std::string("Could not read the service registry: ") + error.what());
   }
-  const Json* services = reply.is_object() && reply.contains("services") ? &reply["services"]
-                                                                          : nullptr;
+  const Json* services =
+      reply.is_object() && reply.contains("services") ? &reply["services"] : nullptr;
   if (services == nullptr || !services->is_array()) {
-    throw ApiClientError("The service registry at CORE_API_URL/services did not answer "
-                         "{\"services\": [...]}");
+    throw ApiClientError(
+        "The service registry at CORE_API_URL/services did not answer "
+        "{\"services\": [...]}");
   }
   std::map<std::string, std::string, std::less<>> found;
   for (const Json& service : *services) {

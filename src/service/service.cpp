@@ -14,6 +14,7 @@
 #include <aws_helper/env.hpp>
 #include <aws_helper/limits.hpp>
 #include <aws_helper/log.hpp>
+#include <aws_helper/permissions.hpp>
 #include <aws_helper/service.hpp>
 #include <aws_helper/version.hpp>
 
@@ -300,6 +301,9 @@ int service_main(int argc, char** argv, const ServiceDefinition& service) {
 
   auto* list = app.add_subcommand("handlers", "List the handlers of this service");
   auto* routes = app.add_subcommand("routes", "List the API routes of this service");
+  auto* permissions_cmd = app.add_subcommand(
+      "permissions",
+      "Print the permission catalog of the APIs as JSON (AUTHORIZATION=permission), for core");
 
   LocalServerOptions local;
   auto* serve_cmd =
@@ -347,6 +351,15 @@ int service_main(int argc, char** argv, const ServiceDefinition& service) {
         std::cout << fmt::format("{:<7} {:<40} {:<32} {}\n", route.method, route.pattern,
                                  route.entry->class_name, route.entry->source);
       }
+    } catch (const std::exception& error) {
+      std::cerr << error.what() << "\n";
+      return 1;
+    }
+    return 0;
+  }
+  if (*permissions_cmd) {
+    try {
+      std::cout << permissions::catalog(service.apis, permissions::service_code()).dump(2) << "\n";
     } catch (const std::exception& error) {
       std::cerr << error.what() << "\n";
       return 1;

@@ -1,6 +1,7 @@
 #include <optional>
 #include <utility>
 
+#include <aws_helper/env.hpp>
 #include <aws_helper/error.hpp>
 #include <aws_helper/session.hpp>
 
@@ -82,6 +83,21 @@ void check_state_name(std::string_view state) {
   for (std::string_view reserved : {"admin", "local", "config"}) {
     if (state == reserved) refuse("it names a MongoDB system database");
   }
+}
+
+std::string state_header_name() {
+  auto name = get_env_or("STATE_HEADER", "");
+  auto first = name.find_first_not_of(" \t");
+  if (first == std::string::npos) return "constitution-state";
+  name = name.substr(first, name.find_last_not_of(" \t") - first + 1);
+  for (char c : name) {
+    // RFC 9110 token characters.
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0 &&
+        std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos) {
+      throw ConfigurationError("STATE_HEADER is not a valid HTTP header name");
+    }
+  }
+  return name;
 }
 
 namespace detail {

@@ -35,12 +35,26 @@ AuthMode auth_mode_from_env() {
   if (mode == "user") return AuthMode::user;
   if (mode == "state") return AuthMode::state;
   if (mode == "full") return AuthMode::full;
+  if (mode == "permission") return AuthMode::permission;
   // Fail closed: a typo must never mean "no authentication". The value is not echoed (it is
   // configuration, but it may be a secret pasted into the wrong variable).
   throw ConfigurationError(
-      "AUTHORIZATION is not a known mode; accepted: user, state, full, or none (also: unset or "
-      "empty). Modes of later Python releases (permission, jwt) are not supported by this "
-      "version");
+      "AUTHORIZATION is not a known mode; accepted: user, state, full, permission, or none (also: "
+      "unset or empty)");
+}
+
+AuthStrategy auth_strategy_from_env() {
+  std::string strategy = detail::lower(detail::trim(get_env_or("AUTH_STRATEGY", "")));
+  if (strategy.empty() || strategy == "db") return AuthStrategy::db;
+  if (strategy == "jwt") return AuthStrategy::jwt;
+  throw ConfigurationError("AUTH_STRATEGY is not a known strategy; accepted: db, jwt (or unset)");
+}
+
+bool requires_state_from_env() {
+  std::string value = detail::lower(detail::trim(get_env_or("REQUIRES_STATE", "")));
+  if (value == "1" || value == "true" || value == "yes") return true;
+  if (value.empty() || value == "0" || value == "false" || value == "no") return false;
+  throw ConfigurationError("REQUIRES_STATE must be 1/true/yes or 0/false/no (or unset)");
 }
 
 std::string TokenValidator::token_from_header(const std::optional<std::string>& header) {

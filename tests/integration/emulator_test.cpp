@@ -139,7 +139,7 @@ TEST(EmulatorTest, DeeplyNestedInputIsRefusedAndTheProcessGoesOn) {
 }
 
 TEST(EmulatorTest, AnUnknownAuthorizationModeIsAnInitErrorNotAnOpenDoor) {
-  Emulator api(TEST_SERVICE_BOOTSTRAP, "api", {{"AUTHORIZATION", "permission"}});
+  Emulator api(TEST_SERVICE_BOOTSTRAP, "api", {{"AUTHORIZATION", "permisson"}});  // a typo
   auto reply = api.invoke(
       R"({"version":"2.0","rawPath":"/parcels","requestContext":{"http":{"method":"GET"}}})");
   EXPECT_EQ(reply.status, 502) << reply.body;

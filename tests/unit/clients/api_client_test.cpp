@@ -24,7 +24,8 @@ class ApiClientRegistryTest : public ::testing::Test {
     ::setenv("CORE_API_URL", (core.url() + "/").c_str(), 1);  // a trailing slash is dropped
     ::setenv("INTER_SERVICE_TOKEN", "inter-token", 1);
     core.reply("/services", R"({"services": [
-        {"code": "orders", "api_url": ")" + core.url() + R"(/orders-api/"},
+        {"code": "orders", "api_url": ")" +
+                                core.url() + R"(/orders-api/"},
         {"code": "drafts", "api_url": null},
         {"code": "ftp", "api_url": "ftp://example.com"}]})");
     core.reply("/orders-api/ping", R"({"from": "orders"})");
@@ -66,8 +67,8 @@ TEST_F(ApiClientRegistryTest, MicroserviceUrlsWinsForTheNamesItHas) {
   EXPECT_EQ(ApiClient("orders").get("/ping")["from"], "override");
   EXPECT_EQ(core.calls("/services"), 0);
   // A name the override does not have still comes from core.
-  core.reply("/services", R"({"services": [{"code": "billing", "api_url": ")" + core.url() +
-                              R"(/override"}]})");
+  core.reply("/services",
+             R"({"services": [{"code": "billing", "api_url": ")" + core.url() + R"(/override"}]})");
   EXPECT_EQ(resolve_service_url("billing"), core.url() + "/override");
   EXPECT_EQ(core.calls("/services"), 1);
 }
