@@ -1,10 +1,9 @@
-#include <aws_helper/permissions.hpp>
-
 #include <algorithm>
 #include <cctype>
 
 #include <aws_helper/api.hpp>
 #include <aws_helper/env.hpp>
+#include <aws_helper/permissions.hpp>
 
 #include "core/text.hpp"
 
@@ -30,7 +29,9 @@ std::string service_code() {
   return "service";
 }
 
-std::string service_wildcard(std::string_view service) { return std::string(service) + ":*"; }
+std::string service_wildcard(std::string_view service) {
+  return std::string(service) + ":*";
+}
 
 std::string required_for(std::string_view service, const ApiEntry& entry) {
   return std::string(service) + ":" + method_of(entry.action) + " " + path_of(entry);
@@ -58,7 +59,8 @@ std::string readable_name(std::string_view class_name) {
   for (std::size_t i = 0; i < name.size(); ++i) {
     const auto c = static_cast<unsigned char>(name[i]);
     const auto previous = i == 0 ? 0 : static_cast<unsigned char>(name[i - 1]);
-    if (i > 0 && std::isupper(c) != 0 && (std::islower(previous) != 0 || std::isdigit(previous) != 0)) {
+    if (i > 0 && std::isupper(c) != 0 &&
+        (std::islower(previous) != 0 || std::isdigit(previous) != 0)) {
       out += ' ';
     }
     out += name[i];

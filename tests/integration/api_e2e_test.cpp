@@ -15,7 +15,9 @@
 #include <aws_helper/json.hpp>
 #include <aws_helper/mongo.hpp>
 
+#include "support/core_stub.hpp"
 #include "support/emulator.hpp"
+#include "support/jwt_signer.hpp"
 #include "support/local_server.hpp"
 
 namespace aws_helper {
@@ -328,6 +330,64 @@ TEST(ApiAuthConfigurationTest, WithoutAuthDbNameTokensAreLookedUpInCore) {
   Json refused =
       invoke(emulator, v2_event("GET", "/users", {{"authorization", "Bearer nope"}}).dump());
   EXPECT_EQ(refused["statusCode"], 401);
+}
+
+// ---- JWT and permission mode under the emulator, keys from a local core stub -------------
+
+TEST(ApiJwtTest, CoresKeysAuthenticateAndPermissionsGuardTheRoutes) {
+  testing::CoreStub core;
+  const testing::RsaKey key;
+  core.reply("/jwks", Json{{"keys", Json::array({key.jwk("k1")})}}.dump());
+  Emulator emulator(TEST_SERVICE_BOOTSTRAP, "api",
+                    {{"AUTHORIZATION", "permission"},
+                     {"AUTH_STRATEGY", "jwt"},
+                     {"CORE_API_URL", core.url()},
+                     {"SERVICE_CODE", "tests"}});
+  auto token = [&key](const Json& granted, long long ttl = 3600) {
+    Json claims = testing::core_claims("u-7");
+    claims["exp"] = testing::unix_now() + ttl;
+    claims["extra"] = {{"permissions", granted}};
+    return "Bearer " + key.sign({{"kid", "k1"}}, claims);
+  };
+  auto get = [&emulator](const std::string& path, const std::string& authorization) {
+    return invoke(emulator, v2_event("GET", path, {{"authorization", authorization}}).dump());
+  };
+  Json reply = get("/users", token({"tests:GET /users"}));
+  ASSERT_EQ(reply["statusCode"], 200) << reply.dump();
+  EXPECT_EQ(body_of(reply)["user"]["_id"], "u-7");
+  EXPECT_EQ(body_of(reply)["user"]["email"], "ana@example.com");
+  reply = get("/users", token({"tests:GET /users/{id}"}));
+  EXPECT_EQ(reply["statusCode"], 403);
+  EXPECT_EQ(body_of(reply)["message"], "Te falta el permiso 'tests:GET /users'");
+  reply = get("/users/5", token({"*"}));  // users/get.cpp has no granted_permissions()
+  EXPECT_EQ(body_of(reply)["message"], "Permission checking is not configured for this endpoint");
+  reply = get("/users", token({"*"}, -3600));
+  EXPECT_EQ(reply["statusCode"], 401);
+  EXPECT_EQ(body_of(reply)["message"], "Token has expired");
+  EXPECT_EQ(get("/users", "Bearer " + testing::sign_hs256(key.public_pem(),
+                                                          testing::core_claims()))["statusCode"],
+            401);
+  EXPECT_EQ(core.calls("/jwks"), 1);  // once per container
+}
+
+TEST(ApiJwtTest, ACoreThatIsDownIsA503AndAMissingKeySourceFailsTheStart) {
+  const testing::RsaKey key;
+  Emulator down(TEST_SERVICE_BOOTSTRAP, "api",
+                {{"AUTHORIZATION", "user"},
+                 {"AUTH_STRATEGY", "jwt"},
+                 {"CORE_API_URL", "http://127.0.0.1:1"}});
+  Json reply =
+      invoke(down, v2_event("GET", "/users",
+                            {{"authorization", "Bearer " + key.sign({}, testing::core_claims())}})
+                       .dump());
+  EXPECT_EQ(reply["statusCode"], 503) << reply.dump();
+  Emulator nowhere(TEST_SERVICE_BOOTSTRAP, "api",
+                   {{"AUTHORIZATION", "user"}, {"AUTH_STRATEGY", "jwt"}});
+  auto init = nowhere.invoke(v2_event("GET", "/users").dump());
+  EXPECT_EQ(init.status, 502) << init.body;
+  EXPECT_NE(init.body.find("AUTH_STRATEGY=jwt needs JWT_PUBLIC_KEY or CORE_API_URL"),
+            std::string::npos)
+      << init.body;
 }
 
 // ---- bootstrap serve ------------------------------------------------------------------------

@@ -56,8 +56,7 @@ const ApiEntry kApis[] = {
     {"users", "list", "UsersListAPI", "src/api/users/list.cpp", &make<GuardedAPI>},
     {"users", "get", "UsersGetAPI", "src/api/users/get.cpp", &make<GuardedAPI>},
     {"users", "put", "UsersPutAPI", "src/api/users/put.cpp", &make<GuardedAPI>},
-    {"users/posts", "list", "UsersPostsListAPI", "src/api/users/posts/list.cpp",
-     &make<GuardedAPI>},
+    {"users/posts", "list", "UsersPostsListAPI", "src/api/users/posts/list.cpp", &make<GuardedAPI>},
     {"", "get", "RootGetAPI", "src/api/get.cpp", &make<GuardedAPI>},
     {"reports", "post", "ReportsPostAPI", "src/api/reports/post.cpp", &make<UnguardedAPI>},
     {"auth/login", "post", "AuthLoginPostAPI", "src/api/auth/login/post.cpp", &make<PublicAPI>},
@@ -110,10 +109,9 @@ TEST(PermissionsTest, TheCatalogListsEveryNonPublicEndpointSortedByCode) {
                               {"name", "Users List"}}));
   std::vector<std::string> codes;
   for (const auto& item : catalog) codes.push_back(item["code"]);
-  EXPECT_EQ(codes, (std::vector<std::string>{
-                       "deliveries:GET /users", "deliveries:GET /users/posts",
-                       "deliveries:GET /users/{id}", "deliveries:GET /{id}",
-                       "deliveries:POST /reports", "deliveries:PUT /users"}));
+  EXPECT_EQ(codes, (std::vector<std::string>{"deliveries:GET /users", "deliveries:GET /users/posts",
+                                             "deliveries:GET /users/{id}", "deliveries:GET /{id}",
+                                             "deliveries:POST /reports", "deliveries:PUT /users"}));
   EXPECT_EQ(catalog[2]["scope"], "item");
 }
 
@@ -206,11 +204,12 @@ TEST_F(AuthModesTest, RequiresStateAsksForTheHeaderWhateverTheMode) {
   Json reply = call(dispatcher, "GET", "/users", {{"authorization", token}});
   EXPECT_EQ(reply["statusCode"], 400);
   EXPECT_EQ(body(reply)["message"], "Header 'constitution-state' is required");
-  reply = call(dispatcher, "GET", "/users",
-               {{"authorization", token}, {"Constitution-State", "ohio"}});
+  reply =
+      call(dispatcher, "GET", "/users", {{"authorization", token}, {"Constitution-State", "ohio"}});
   EXPECT_EQ(reply["statusCode"], 200) << reply.dump();
   EXPECT_EQ(body(reply)["state"], "ohio");
-  reply = call(dispatcher, "GET", "/users", {{"authorization", token}, {"constitution-state", "x"}});
+  reply =
+      call(dispatcher, "GET", "/users", {{"authorization", token}, {"constitution-state", "x"}});
   EXPECT_EQ(reply["statusCode"], 403);
   EXPECT_EQ(call(dispatcher, "POST", "/auth/login")["statusCode"], 200);  // public: no state
 
@@ -226,7 +225,8 @@ TEST_F(AuthModesTest, StateHeaderRenamesTheHeaderAndCorsFollows) {
   Json reply = call(dispatcher, "POST", "/reports", {{"constitution-state", "ohio"}});
   EXPECT_EQ(reply["statusCode"], 400);
   EXPECT_EQ(body(reply)["message"], "Header 'x-tenant' is required");
-  EXPECT_EQ(reply["headers"]["Access-Control-Allow-Headers"], "Content-Type,Authorization,x-tenant");
+  EXPECT_EQ(reply["headers"]["Access-Control-Allow-Headers"],
+            "Content-Type,Authorization,x-tenant");
   EXPECT_EQ(call(dispatcher, "POST", "/reports", {{"X-Tenant", "ohio"}})["statusCode"], 200);
 }
 
