@@ -73,7 +73,7 @@ std::string TokenValidator::token_from_header(const std::optional<std::string>& 
 Json TokenValidator::validate_token(std::string_view token) {
   if (auto bypass = detail::bypass_identity(token)) return std::move(*bypass);
   // As Python 1.1 and later: the tokens live in core unless AUTH_DB_NAME says otherwise.
-  auto database = detail::trim(get_env_or("AUTH_DB_NAME", ""));
+  std::string database(detail::trim(get_env_or("AUTH_DB_NAME", "")));  // a copy: trim views
   if (database.empty()) database = "core";
   auto db = MongoManager::get_database(database);
   auto token_doc = db["tokens"].find_one({{"token", token}, {"is_active", true}});

@@ -44,7 +44,7 @@ std::string fixture(const std::string& name) {
 // The Lambda reply (the proxy integration's JSON).
 Json invoke(const Emulator& emulator, const std::string& event) {
   auto reply = emulator.invoke(event);
-  EXPECT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.status, 200) << reply.body << "\n" << emulator.output();
   return Json::parse(reply.body);
 }
 
