@@ -16,6 +16,7 @@
 #include <variant>
 #include <vector>
 
+#include <aws_helper/audit.hpp>
 #include <aws_helper/error.hpp>
 #include <aws_helper/json.hpp>
 
@@ -200,6 +201,14 @@ class Collection {
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
   [[nodiscard]] const std::string& database_name() const noexcept { return database_; }
 
+  // The same collection with the audit stamp (audit.hpp) on insert_one, insert_many,
+  // update_one, update_many, replace_one, find_one_and_update and find_one_and_replace;
+  // bulk_write is left as given. Repository::collection() returns an audited collection.
+  [[nodiscard]] Collection audited(AuditPolicy policy = {}) const;
+  [[nodiscard]] Collection unaudited() const;
+  // The policy writes are stamped with; nullptr when they are not.
+  [[nodiscard]] const AuditPolicy* audit_policy() const noexcept { return audit_.get(); }
+
   Cursor find(const Json& filter = Json::object(), const FindOptions& options = {}) const;
   std::optional<Json> find_one(const Json& filter = Json::object(),
                                const FindOptions& options = {}) const;
@@ -223,6 +232,9 @@ class Collection {
   // matched and no upsert happened.
   std::optional<Json> find_one_and_update(const Json& filter, const Json& update,
                                           const FindOneAndUpdateOptions& options = {}) const;
+  // The same with a whole document (no update operators) in place of the matched one.
+  std::optional<Json> find_one_and_replace(const Json& filter, const Json& replacement,
+                                           const FindOneAndUpdateOptions& options = {}) const;
   // The distinct values of `key` among the documents matching `filter`.
   std::vector<Json> distinct(const std::string& key, const Json& filter = Json::object()) const;
   // Creates the index (identical existing ones are fine) and returns its name.
@@ -235,9 +247,13 @@ class Collection {
   Json run_command(const Json& command) const;
 
  private:
+  [[nodiscard]] Json stamped_new(const Json& document) const;
+  [[nodiscard]] Json stamped_update(const Json& update, bool upsert) const;
+
   std::shared_ptr<detail::Pool> pool_;
   std::string database_;
   std::string name_;
+  std::shared_ptr<const AuditPolicy> audit_;
 };
 
 class Database {

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include <aws_helper/audit.hpp>
 #include <aws_helper/json.hpp>
 #include <aws_helper/mongo.hpp>
 
@@ -54,9 +55,23 @@ class Repository {
   [[nodiscard]] virtual std::optional<std::string> cluster_name() const { return std::nullopt; }
   [[nodiscard]] virtual std::vector<IndexSpec> indexes() const { return {}; }
 
+  // The audit stamp on every write through collection() (audit.hpp). Off only where it is
+  // noise: collections that already are a log of who did what, raw data written in bulk.
+  [[nodiscard]] virtual bool audit() const { return true; }
+  // The values the record's status may take (default active, inactive); empty: no status.
+  [[nodiscard]] virtual std::vector<std::string> statuses() const {
+    return {audit::kActive, audit::kInactive};
+  }
+  // What a new record gets; nullopt: the first of statuses().
+  [[nodiscard]] virtual std::optional<std::string> default_status() const { return std::nullopt; }
+  // Where the status is written (e.g. "lifecycle_status" when `status` is the data's own).
+  [[nodiscard]] virtual std::string status_field() const { return audit::kStatus; }
+  // The policy collection() stamps with: statuses(), default_status(), status_field().
+  [[nodiscard]] AuditPolicy audit_policy() const;
+
   // database_key(), or the session state; ValueError naming the class hook when neither is set.
   [[nodiscard]] std::string database_name() const;
-  // The collection in database_name() (or `database`).
+  // The collection in database_name() (or `database`), audited unless audit() is false.
   [[nodiscard]] Collection collection() const;
   [[nodiscard]] Collection collection(const std::string& database) const;
 

@@ -14,6 +14,9 @@ RIE_VERSION="v0.0.0-20261030222936-bef5c4ba774d"
 MOTO_SPEC="moto[server]==5.2.5"
 # pymongo (the Python framework's own driver version) seeds local data for ./scripts/dev.
 PYMONGO_SPEC="pymongo==4.6.1"
+# The Python framework itself, the reference the parity tests compare our writes with
+# (tests/support/python_reference.py); it pins the same pymongo.
+PYHELPER_SPEC="aws-python-helper==1.15.3"
 
 # Debian packages the build and the tests need.
 DEBIAN_PACKAGES=(

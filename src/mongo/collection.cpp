@@ -95,6 +95,26 @@ mongo::driver::FindAndModifyOptsHandle find_and_modify_options(
 Collection::Collection(std::shared_ptr<detail::Pool> pool, std::string database, std::string name)
     : pool_(std::move(pool)), database_(std::move(database)), name_(std::move(name)) {}
 
+Collection Collection::audited(AuditPolicy policy) const {
+  Collection copy = *this;
+  copy.audit_ = std::make_shared<const AuditPolicy>(std::move(policy));
+  return copy;
+}
+
+Collection Collection::unaudited() const {
+  Collection copy = *this;
+  copy.audit_.reset();
+  return copy;
+}
+
+Json Collection::stamped_new(const Json& document) const {
+  return audit_ ? stamp_new(document, *audit_) : document;
+}
+
+Json Collection::stamped_update(const Json& update, bool upsert) const {
+  return audit_ ? stamp_update(update, upsert, *audit_) : update;
+}
+
 Cursor Collection::find(const Json& filter, const FindOptions& options) const {
   BsonPtr query = mongo::filter_bson(filter);
   BsonPtr opts = find_options(options);
@@ -110,7 +130,7 @@ std::optional<Json> Collection::find_one(const Json& filter, const FindOptions& 
 }
 
 InsertOneResult Collection::insert_one(const Json& document) const {
-  Json doc = mongo::with_object_id(document, "insert_one needs a JSON object");
+  Json doc = mongo::with_object_id(stamped_new(document), "insert_one needs a JSON object");
   BsonPtr bson = mongo::to_bson(doc);
   detail::Lease lease(pool_);
   auto collection = lease.collection(database_, name_);
@@ -132,7 +152,7 @@ InsertManyResult Collection::insert_many(const std::vector<Json>& documents, boo
   std::vector<const bson_t*> pointers;
 #pragma GCC diagnostic pop
   for (const auto& document : documents) {
-    Json doc = mongo::with_object_id(document, "insert_many needs JSON objects");
+    Json doc = mongo::with_object_id(stamped_new(document), "insert_many needs JSON objects");
     result.inserted_ids.push_back(doc["_id"]);
     owned.push_back(mongo::to_bson(doc));
     pointers.push_back(owned.back().get());
@@ -150,18 +170,20 @@ InsertManyResult Collection::insert_many(const std::vector<Json>& documents, boo
 }
 
 UpdateResult Collection::update_one(const Json& filter, const Json& update, bool upsert) const {
-  return run_update(pool_, database_, name_, api().collection_update_one, filter, update, upsert);
+  return run_update(pool_, database_, name_, api().collection_update_one, filter,
+                    stamped_update(update, upsert), upsert);
 }
 
 UpdateResult Collection::update_many(const Json& filter, const Json& update, bool upsert) const {
-  return run_update(pool_, database_, name_, api().collection_update_many, filter, update, upsert);
+  return run_update(pool_, database_, name_, api().collection_update_many, filter,
+                    stamped_update(update, upsert), upsert);
 }
 
 UpdateResult Collection::replace_one(const Json& filter, const Json& replacement,
                                      bool upsert) const {
   if (!replacement.is_object()) throw ValueError("replace_one needs a JSON object");
-  return run_update(pool_, database_, name_, api().collection_replace_one, filter, replacement,
-                    upsert);
+  return run_update(pool_, database_, name_, api().collection_replace_one, filter,
+                    stamped_new(replacement), upsert);
 }
 
 DeleteResult Collection::delete_one(const Json& filter) const {
@@ -197,7 +219,7 @@ Cursor Collection::aggregate(const Json& pipeline) const {
 std::optional<Json> Collection::find_one_and_update(const Json& filter, const Json& update,
                                                     const FindOneAndUpdateOptions& options) const {
   BsonPtr query = mongo::filter_bson(filter);
-  auto opts = find_and_modify_options(update, options);
+  auto opts = find_and_modify_options(stamped_update(update, options.upsert), options);
   detail::Lease lease(pool_);
   auto collection = lease.collection(database_, name_);
   mongo::Reply reply;
@@ -210,6 +232,18 @@ std::optional<Json> Collection::find_one_and_update(const Json& filter, const Js
   auto value = result.find("value");
   if (value == result.end() || value->is_null()) return std::nullopt;
   return *value;
+}
+
+std::optional<Json> Collection::find_one_and_replace(const Json& filter, const Json& replacement,
+                                                     const FindOneAndUpdateOptions& options) const {
+  if (!replacement.is_object()) throw ValueError("find_one_and_replace needs a JSON object");
+  for (const auto& [key, value] : replacement.items()) {
+    if (!key.empty() && key[0] == '$') {
+      throw ValueError("find_one_and_replace takes a whole document, not update operators ('" +
+                       key + "')");
+    }
+  }
+  return unaudited().find_one_and_update(filter, stamped_new(replacement), options);
 }
 
 std::vector<Json> Collection::distinct(const std::string& key, const Json& filter) const {

@@ -78,8 +78,14 @@ Collection Repository::collection() const {
   return collection(database_name());
 }
 
+AuditPolicy Repository::audit_policy() const {
+  return {
+      .statuses = statuses(), .default_status = default_status(), .status_field = status_field()};
+}
+
 Collection Repository::collection(const std::string& database) const {
-  return cluster()[database][collection_name()];
+  Collection plain = cluster()[database][collection_name()];
+  return audit() ? plain.audited(audit_policy()) : plain;
 }
 
 EnsureIndexesResult Repository::ensure_indexes(const std::optional<std::string>& database) const {

@@ -167,6 +167,16 @@ TEST_F(DemoEventsTest, AShippingAsksGenerateRouteForItsRouteAsynchronously) {
   ASSERT_TRUE(shipping);
   EXPECT_EQ((*shipping)["status"], "scheduled") << generate_route.output();
   EXPECT_EQ(ferretdb()["deliveries"]["routes"].count_documents({{"shipping_id", id}}), 1);
+  // Both writes carry the audit fields Python 1.15 writes: no user behind a state-only call,
+  // so the author is the process; the route's lifecycle goes to lifecycle_status.
+  EXPECT_EQ((*shipping)["created_by"]["type"], "system") << *shipping;
+  EXPECT_TRUE((*shipping)["created_at"].contains("$date")) << *shipping;
+  EXPECT_TRUE((*shipping)["updated_at"].contains("$date")) << *shipping;
+  auto route = ferretdb()["deliveries"]["routes"].find_one({{"shipping_id", id}});
+  ASSERT_TRUE(route);
+  EXPECT_EQ((*route)["status"], "pending");
+  EXPECT_EQ((*route)["lifecycle_status"], "active");
+  EXPECT_EQ((*route)["updated_by"], (*route)["created_by"]);
 
   // Without the state header the API refuses before storing anything.
   auto refused =

@@ -7,6 +7,7 @@
 #include <aws_helper/env.hpp>
 #include <aws_helper/lambda_invoker.hpp>
 
+#include "repositories/deliveries.hpp"
 #include "schemas/demo_schemas.hpp"
 
 class ShippingsPostAPI : public aws_helper::API {
@@ -25,7 +26,9 @@ class ShippingsPostAPI : public aws_helper::API {
                                  {"items", input.items},
                                  {"status", "pending"},
                                  {"route_pending", true}};
-    auto inserted = db()["deliveries"]["shippings"].insert_one(shipping);
+    // Through the repository, so the document carries who created it (the caller's user, or
+    // this function) and when.
+    auto inserted = shippings_.collection().insert_one(shipping);
     auto shipping_id = inserted.inserted_id.at("$oid").get<std::string>();
     // The shipping is stored either way; a failed request for the route is reported, not
     // thrown, so the client does not retry a create that worked.
@@ -45,4 +48,7 @@ class ShippingsPostAPI : public aws_helper::API {
                                                   : "Shipping created; route generation could "
                                                     "not be requested"}});
   }
+
+ private:
+  ShippingsRepository shippings_;
 };

@@ -31,8 +31,7 @@ class GenerateRouteLambda : public aws_helper::Lambda {
         {{"shipping_id", id},
          {"carrier_id", shipping->value("carrier_id", aws_helper::Json())},
          {"state", *session().state()},
-         {"status", "pending"},
-         {"created_at", aws_helper::date(std::chrono::system_clock::now())}});
+         {"status", "pending"}});  // created_at/by, updated_at/by and lifecycle_status: stamped
     shippings_.collection().update_one({{"_id", id}}, {{"$set", {{"status", "scheduled"}}}});
     logger().info("Route created: {}", inserted.inserted_id["$oid"].get<std::string>());
     return {{"route_id", inserted.inserted_id}, {"shipping_id", shipping_id}};
