@@ -6,6 +6,7 @@
 
 #include <aws_helper/document.hpp>
 #include <aws_helper/model_query.hpp>
+#include <aws_helper/session.hpp>
 
 namespace aws_helper {
 namespace {
@@ -110,7 +111,87 @@ std::optional<std::int64_t> non_negative(const Json& data, const char* key) {
   return it->get<std::int64_t>();
 }
 
+// True when `a` and `b` are the same path or one holds the other ("profile", "profile.ssn").
+bool paths_overlap(const std::string& a, const std::string& b) {
+  if (a.size() == b.size()) return a == b;
+  const std::string& shorter = a.size() < b.size() ? a : b;
+  const std::string& longer = a.size() < b.size() ? b : a;
+  return longer.compare(0, shorter.size(), shorter) == 0 && longer[shorter.size()] == '.';
+}
+
+std::optional<std::string> overlapping(const std::string& path,
+                                       const std::vector<std::string>& excluded) {
+  for (const auto& field : excluded) {
+    if (paths_overlap(path, field)) return field;
+  }
+  return std::nullopt;
+}
+
+// A filter may not test an excluded field: {"password": {"$regex": "^a"}} answers, one
+// document count at a time, what the projection hides. Field names and $expr field
+// references ("$password") are both checked, at any depth.
+void refuse_excluded_in_filter(const Json& filter, const std::vector<std::string>& excluded) {
+  auto refuse = [](const std::string& path, const std::string& field) {
+    throw ValueError("The filter tests '" + excerpt(path) + "', and '" + field +
+                     "' is a field this collection does not return");
+  };
+  if (filter.is_object()) {
+    for (const auto& [key, value] : filter.items()) {
+      if (!key.empty() && key[0] != '$') {
+        if (auto field = overlapping(key, excluded)) refuse(key, *field);
+      }
+      refuse_excluded_in_filter(value, excluded);
+    }
+  } else if (filter.is_array()) {
+    for (const auto& value : filter) refuse_excluded_in_filter(value, excluded);
+  } else if (filter.is_string()) {
+    const auto& text = filter.get_ref<const std::string&>();
+    if (text.size() > 1 && text[0] == '$' && text[1] != '$') {
+      if (auto field = overlapping(text.substr(1), excluded)) refuse(text, *field);
+    }
+  }
+}
+
+bool projection_truthy(const Json& value) {
+  if (value.is_boolean()) return value.get<bool>();
+  return value.get<double>() != 0.0;
+}
+
 }  // namespace
+
+Json ModelQueryLambda::enforce_exclusions(const Json& fields,
+                                          const std::vector<std::string>& excluded) {
+  Json projection = fields.is_object() ? fields : Json::object();
+  if (excluded.empty()) return projection;
+  bool inclusive = false;
+  for (const auto& [key, value] : projection.items()) {
+    // Expressions could rename an excluded field into the reply ({"x": "$password"}).
+    if (!value.is_boolean() && !value.is_number()) {
+      throw ValueError("'fields' of a collection that hides fields takes only 0 or 1 ('" +
+                       excerpt(key) + "')");
+    }
+    if (key != "_id" && projection_truthy(value)) inclusive = true;
+  }
+  if (!inclusive) {
+    for (const auto& field : excluded) projection[field] = 0;
+    return projection;
+  }
+  Json kept = Json::object();
+  bool asked = false;
+  for (const auto& [key, value] : projection.items()) {
+    if (auto field = overlapping(key, excluded)) {
+      if (key.size() < field->size()) {  // "profile" would bring "profile.ssn" along
+        throw ValueError("'fields' asks for '" + excerpt(key) + "', which holds '" + *field +
+                         "', a field this collection does not return");
+      }
+      continue;  // the excluded field itself, or a part of it
+    }
+    kept[key] = value;
+    if (key != "_id" && projection_truthy(value)) asked = true;
+  }
+  // Nothing legitimate left: an empty projection would return whole documents.
+  return asked ? kept : Json{{"_id", 1}};
+}
 
 Json ModelQueryLambda::coerce_id_filter(const Json& filter) {
   if (!filter.is_object()) return filter;
@@ -132,13 +213,17 @@ Json ModelQueryLambda::coerce_id_filter(const Json& filter) {
 
 Json ModelQueryLambda::checked_pipeline(const Json& pipeline) const {
   auto allowed = allowed_collections();
-  auto check_collection = [&allowed](const std::string& stage, const Json& name) {
+  auto check_collection = [this, &allowed](const std::string& stage, const Json& name) {
     if (!name.is_string() ||
         std::find(allowed.begin(), allowed.end(), name.get<std::string>()) == allowed.end()) {
       throw ValueError(
           "Stage '" + stage + "' reads collection " +
           (name.is_string() ? "'" + excerpt(name.get<std::string>()) + "'" : "(not a name)") +
           ", which is not allowed. Allowed: " + joined(allowed));
+    }
+    if (!excluded_fields(name.get<std::string>()).empty()) {
+      throw ValueError("Stage '" + stage + "' reads collection '" + name.get<std::string>() +
+                       "', which hides fields, so no pipeline may read it");
     }
   };
   std::function<Json(const Json&, bool)> check = [&](const Json& stages, bool top) -> Json {
@@ -212,6 +297,8 @@ void ModelQueryLambda::validate() {
     throw ValueError("'fields' cannot be used together with 'pipeline'");
   }
   query_ = {{"collection", name}};
+  check_database(request);
+  check_exclusions(request, name);
   auto skip = non_negative(request, "skip");
   auto limit = non_negative(request, "limit");
   if (limit && *limit > max_limit()) {
@@ -232,13 +319,59 @@ void ModelQueryLambda::validate() {
     refuse_javascript(request["fields"], "fields");
     query_["fields"] = request["fields"];
   }
+  auto excluded = excluded_fields(name);
+  if (!excluded.empty()) {
+    refuse_excluded_in_filter(query_["filter"], excluded);
+    query_["fields"] = enforce_exclusions(query_.value("fields", Json::object()), excluded);
+  }
   query_["skip"] = skip.value_or(0);
   // 0 would mean "no limit" to MongoDB: the maximum applies when none (or 0) is given.
   query_["limit"] = limit && *limit > 0 ? *limit : max_limit();
 }
 
+void ModelQueryLambda::check_database(const Json& request) {
+  auto it = request.find("database");
+  if (it != request.end() && !it->is_null()) {
+    if (!it->is_string()) throw ValueError("'database' must be a string");
+    const auto& database = it->get_ref<const std::string&>();
+    try {
+      check_state_name(database);  // a valid database name, not admin, local or config
+    } catch (const InvalidStateError& error) {
+      std::string why = error.what();
+      throw ValueError("Database" + why.substr(why.find(' ')));  // "State '...' is not valid: .."
+    }
+    auto allowed = allowed_databases();
+    if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), database) == allowed.end()) {
+      throw ValueError("Database '" + excerpt(database) +
+                       "' is not allowed. Allowed: " + joined(allowed));
+    }
+    query_["database"] = database;
+  }
+  auto service = request.find("service");
+  if (service != request.end() && !service->is_null() && !service->is_string()) {
+    throw ValueError("'service' must be a string");
+  }
+  logger().info("Model query on {}.{} for service {}",
+                query_.value("database", session().state().value_or("")),
+                query_["collection"].get<std::string>(),
+                service != request.end() && service->is_string() ? service->get<std::string>()
+                                                                 : std::string("(not given)"));
+}
+
+void ModelQueryLambda::check_exclusions(const Json& request, const std::string& collection) {
+  // A pipeline can rename a field before any final $unset ($addFields, $replaceRoot,
+  // $lookup): there is no honest way to keep a field out of one, so it is refused.
+  auto pipeline = request.find("pipeline");
+  if (pipeline != request.end() && !pipeline->is_null() && !excluded_fields(collection).empty()) {
+    throw ValueError("Collection '" + collection +
+                     "' hides fields, so it cannot be queried with a pipeline. Use 'filter' "
+                     "instead.");
+  }
+}
+
 Json ModelQueryLambda::process() {
-  auto collection = db()[*session().state()][query_["collection"].get<std::string>()];
+  std::string database = query_.value("database", *session().state());
+  auto collection = db()[database][query_["collection"].get<std::string>()];
   std::vector<Json> documents;
   if (query_.contains("pipeline")) {
     documents = collection.aggregate(query_["pipeline"]).to_list();

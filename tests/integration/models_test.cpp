@@ -38,6 +38,11 @@ class ModelQueryTest : public ::testing::Test {
     }
     static_cast<void>(db["vermont"]["orders"].insert_many(orders));
     static_cast<void>(db["vermont"]["users"].insert_one({{"secret", true}}));
+    static_cast<void>(db["vermont"]["accounts"].insert_one(
+        Json::parse(R"({"name": "Ada", "password": "h4sh", "profile": {"city": "Burlington",
+                        "ssn": "078-05-1120"}})")));
+    static_cast<void>(db["mq_other"].run_command({{"dropDatabase", 1}}));
+    static_cast<void>(db["mq_other"]["orders"].insert_one({{"n", 100}, {"where", "other"}}));
     emulator_ = std::make_unique<Emulator>(TEST_SERVICE_BOOTSTRAP, "lambda:model-query");
   }
   static void TearDownTestSuite() { emulator_.reset(); }
@@ -92,11 +97,46 @@ TEST_F(ModelQueryTest, PipelinesRunWithTheirMatchCoercedAndTheMaximumAppended) {
   EXPECT_EQ(query({{"collection", "orders"}, {"pipeline", Json::array()}})["data"].size(), 5U);
 }
 
+TEST_F(ModelQueryTest, ADatabaseFieldQueriesThatDatabaseWithTheSameRules) {
+  auto reply = query({{"collection", "orders"},
+                      {"database", "mq_other"},
+                      {"service", "billing"},
+                      {"fields", {{"_id", 0}}}});
+  ASSERT_EQ(reply["success"], true) << reply.dump();
+  EXPECT_EQ(reply["data"], Json::parse(R"([{"n": 100, "where": "other"}])"));
+  // The collection list applies there too, and system databases are refused.
+  EXPECT_EQ(query({{"collection", "users"}, {"database", "mq_other"}})["error_type"], "ValueError");
+  auto admin = query({{"collection", "orders"}, {"database", "admin"}});
+  EXPECT_EQ(admin["error"], "Database 'admin' is not valid: it names a MongoDB system database");
+  // The caller is logged (Python's `service`).
+  EXPECT_NE(emulator_->output().find("for service billing"), std::string::npos);
+}
+
+TEST_F(ModelQueryTest, ExcludedFieldsNeverLeave) {
+  auto whole = query({{"collection", "accounts"}});
+  ASSERT_EQ(whole["success"], true) << whole.dump();
+  ASSERT_EQ(whole["data"].size(), 1U);
+  EXPECT_FALSE(whole["data"][0].contains("password")) << whole.dump();
+  EXPECT_EQ(whole["data"][0]["profile"], Json::parse(R"({"city": "Burlington"})"));
+  auto asked = query({{"collection", "accounts"}, {"fields", {{"name", 1}, {"password", 1}}}});
+  ASSERT_EQ(asked["success"], true) << asked.dump();
+  EXPECT_EQ(asked["data"][0].size(), 2U) << asked.dump();  // _id and name
+  EXPECT_EQ(asked["data"][0]["name"], "Ada");
+  auto only_hidden = query({{"collection", "accounts"}, {"fields", {{"password", 1}}}});
+  EXPECT_EQ(only_hidden["data"][0].size(), 1U) << only_hidden.dump();  // _id alone
+  EXPECT_EQ(query({{"collection", "accounts"}, {"pipeline", Json::array()}})["error"],
+            "Collection 'accounts' hides fields, so it cannot be queried with a pipeline. Use "
+            "'filter' instead.");
+  EXPECT_EQ(query({{"collection", "accounts"}, {"filter", {{"password", "h4sh"}}}})["success"],
+            false);
+}
+
 TEST_F(ModelQueryTest, RefusalsAreEnvelopes) {
   auto users = query({{"collection", "users"}});
   EXPECT_EQ(users["success"], false);
   EXPECT_EQ(users["error_type"], "ValueError");
-  EXPECT_EQ(users["error"], "Collection 'users' is not allowed. Allowed: orders, customers");
+  EXPECT_EQ(users["error"],
+            "Collection 'users' is not allowed. Allowed: orders, customers, accounts");
   auto out = query({{"collection", "orders"}, {"pipeline", Json::parse(R"([{"$out": "users"}])")}});
   EXPECT_EQ(out["error"], "Pipeline stage '$out' is not allowed (it writes)");
   auto both =

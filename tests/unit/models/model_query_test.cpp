@@ -262,5 +262,116 @@ TEST(ModelQueryPipelineTest, RefusesMalformedStages) {
             "Each pipeline stage must be an object with one operator");
 }
 
+// Python 1.15's {"users": {"exclude": [...]}} entries and the `database` field.
+class HidingQuery : public ModelQueryLambda {
+ public:
+  [[nodiscard]] std::vector<std::string> allowed_collections() const override {
+    return {"orders", "users"};
+  }
+  [[nodiscard]] std::vector<std::string> excluded_fields(
+      const std::string& collection) const override {
+    if (collection == "users") return {"password", "profile.ssn"};
+    return {};
+  }
+  [[nodiscard]] std::vector<std::string> allowed_databases() const override { return databases; }
+  std::vector<std::string> databases;
+};
+
+std::string hiding_refusal(const Json& payload, std::vector<std::string> databases = {}) {
+  HidingQuery query;
+  query.databases = std::move(databases);
+  query.data() = payload;
+  try {
+    query.validate();
+  } catch (const ValueError& error) {
+    return error.what();
+  }
+  return "";
+}
+
+TEST(ModelQueryExclusionTest, AnExclusiveProjectionGetsTheExcludedFieldsAdded) {
+  const std::vector<std::string> excluded = {"password", "profile.ssn"};
+  EXPECT_EQ(ModelQueryLambda::enforce_exclusions(Json::object(), excluded),
+            Json::parse(R"({"password": 0, "profile.ssn": 0})"));
+  EXPECT_EQ(
+      ModelQueryLambda::enforce_exclusions(Json::parse(R"({"notes": 0, "_id": 1})"), excluded),
+      Json::parse(R"({"notes": 0, "_id": 1, "password": 0, "profile.ssn": 0})"));
+  // Nothing hidden: the caller's projection as given.
+  EXPECT_EQ(ModelQueryLambda::enforce_exclusions(Json::parse(R"({"a": 1})"), {}),
+            Json::parse(R"({"a": 1})"));
+}
+
+TEST(ModelQueryExclusionTest, AnInclusiveProjectionLosesTheExcludedFields) {
+  const std::vector<std::string> excluded = {"password", "profile.ssn"};
+  EXPECT_EQ(
+      ModelQueryLambda::enforce_exclusions(
+          Json::parse(R"({"name": 1, "password": 1, "password.hash": true, "_id": 0})"), excluded),
+      Json::parse(R"({"name": 1, "_id": 0})"));
+  EXPECT_EQ(ModelQueryLambda::enforce_exclusions(Json::parse(R"({"profile.city": 1})"), excluded),
+            Json::parse(R"({"profile.city": 1})"));
+  // Only the hidden field asked for: an empty projection would return everything; only _id.
+  EXPECT_EQ(ModelQueryLambda::enforce_exclusions(Json::parse(R"({"password": 1})"), excluded),
+            Json::parse(R"({"_id": 1})"));
+  // A field that holds a hidden one cannot be asked for whole.
+  EXPECT_THROW(
+      (void)ModelQueryLambda::enforce_exclusions(Json::parse(R"({"profile": 1})"), excluded),
+      ValueError);
+  // Expressions could rename a hidden field into the reply.
+  EXPECT_THROW(
+      (void)ModelQueryLambda::enforce_exclusions(Json::parse(R"({"x": "$password"})"), excluded),
+      ValueError);
+}
+
+TEST(ModelQueryExclusionTest, PipelinesAndFiltersCannotReachHiddenFields) {
+  EXPECT_EQ(hiding_refusal({{"collection", "users"}, {"pipeline", Json::array()}}),
+            "Collection 'users' hides fields, so it cannot be queried with a pipeline. Use "
+            "'filter' instead.");
+  // Nor through another collection's pipeline.
+  EXPECT_EQ(hiding_refusal(Json::parse(
+                R"({"collection": "orders", "pipeline": [{"$lookup": {"from": "users",
+                    "localField": "u", "foreignField": "_id", "as": "user"}}]})")),
+            "Stage '$lookup' reads collection 'users', which hides fields, so no pipeline may "
+            "read it");
+  EXPECT_NE(hiding_refusal(
+                Json::parse(R"({"collection": "orders", "pipeline": [{"$unionWith": "users"}]})")),
+            "");
+  // A filter on a hidden field would answer what the projection hides.
+  EXPECT_EQ(hiding_refusal(Json::parse(
+                R"({"collection": "users", "filter": {"password": {"$regex": "^a"}}})")),
+            "The filter tests 'password', and 'password' is a field this collection does not "
+            "return");
+  EXPECT_NE(hiding_refusal(Json::parse(
+                R"({"collection": "users", "filter": {"$or": [{"profile": {"ssn": "1"}}]}})")),
+            "");
+  EXPECT_NE(hiding_refusal(Json::parse(
+                R"({"collection": "users", "filter": {"$expr": {"$eq": ["$password", "x"]}}})")),
+            "");
+  // What is allowed still passes; orders hides nothing, so its pipelines run.
+  EXPECT_EQ(hiding_refusal(Json::parse(
+                R"({"collection": "users", "filter": {"profile.city": "Hartford"},
+                    "fields": {"name": 1}})")),
+            "");
+  EXPECT_EQ(hiding_refusal(Json::parse(R"({"collection": "orders", "pipeline": []})")), "");
+}
+
+TEST(ModelQueryDatabaseTest, ADatabaseIsCheckedAsAStateNameIs) {
+  EXPECT_EQ(hiding_refusal({{"collection", "orders"}, {"database", "core"}}), "");
+  EXPECT_EQ(hiding_refusal({{"collection", "orders"}, {"database", "admin"}}),
+            "Database 'admin' is not valid: it names a MongoDB system database");
+  EXPECT_NE(hiding_refusal({{"collection", "orders"}, {"database", "a.b"}}), "");
+  EXPECT_NE(hiding_refusal({{"collection", "orders"}, {"database", ""}}), "");
+  EXPECT_EQ(hiding_refusal({{"collection", "orders"}, {"database", 7}}),
+            "'database' must be a string");
+  EXPECT_EQ(hiding_refusal({{"collection", "orders"}, {"service", 7}}),
+            "'service' must be a string");
+  // allowed_databases() narrows it; the collection list applies in any database.
+  EXPECT_EQ(hiding_refusal({{"collection", "orders"}, {"database", "core"}}, {"deliveries"}),
+            "Database 'core' is not allowed. Allowed: deliveries");
+  EXPECT_EQ(hiding_refusal({{"collection", "orders"}, {"database", "deliveries"}}, {"deliveries"}),
+            "");
+  EXPECT_EQ(hiding_refusal({{"collection", "tokens"}, {"database", "core"}}),
+            "Collection 'tokens' is not allowed. Allowed: orders, users");
+}
+
 }  // namespace
 }  // namespace aws_helper
