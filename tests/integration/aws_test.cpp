@@ -15,12 +15,14 @@
 #include <aws_helper/fargate.hpp>
 #include <aws_helper/lambda_invoker.hpp>
 #include <aws_helper/mongo.hpp>
+#include <aws_helper/monitoring.hpp>
 #include <aws_helper/sns.hpp>
 
 #include "support/emulator.hpp"
 #include "support/moto.hpp"
 #include "support/peers.hpp"
 #include "support/process.hpp"
+#include "support/scoped_env.hpp"
 
 namespace aws_helper {
 namespace {
@@ -294,6 +296,121 @@ TEST_F(AwsFlowTest, RunTaskOverridesThenTheTaskRunsWithThatEnvironment) {
 
 // LambdaInvoker's path is the Invoke API's, which the emulator serves for the function named
 // "function".
+// process_run against moto: the run events of Python 1.8's monitoring, through SNS to a queue.
+class ProcessRunTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    testing::peer_env("AWS_HELPER_MOTO_URL");
+    topic_ = sns_.create_topic(unique("process-runs"));
+    queue_ = sqs_.create(unique("process-runs"));
+    sns_.subscribe(topic_, queue_, true);
+  }
+  // The events received, in the order of their status (launched first).
+  std::vector<Json> events(std::size_t count) {
+    std::vector<Json> out;
+    for (const auto& record : sqs_.receive(queue_, count))
+      out.push_back(Json::parse(record["body"].get<std::string>()));
+    std::sort(out.begin(), out.end(), [](const Json& a, const Json& b) {
+      return (a["status"] == "launched") > (b["status"] == "launched");
+    });
+    return out;
+  }
+  Sqs sqs_;
+  Sns sns_;
+  std::string topic_;
+  Queue queue_;
+};
+
+TEST_F(ProcessRunTest, ASuccessfulRunPublishesLaunchedThenSuccessWithItsCounters) {
+  testing::ScopedEnv env{{"PROCESS_RUNS_TOPIC_ARN", topic_},
+                         {"PROCESS_CODE", std::nullopt},
+                         {"AWS_LAMBDA_FUNCTION_NAME", "business-region-sync"}};
+  SessionScope scope{Session{"connecticut", std::nullopt}};
+  int result = process_run(
+      [](RunReporter& run) {
+        run.count("regions_received", 3);
+        run.count("regions_received");
+        run.set_scope("ct-north");
+        return 42;
+      },
+      {.scope = "ct", .resource_arn = "arn:aws:lambda:us-east-2:1:function:sync"});
+  EXPECT_EQ(result, 42);
+  auto received = events(2);
+  ASSERT_EQ(received.size(), 2U);
+  const Json& launched = received[0];
+  const Json& success = received[1];
+  EXPECT_EQ(launched["status"], "launched");
+  EXPECT_EQ(launched["process_code"], "business-region-sync");
+  EXPECT_EQ(launched["state"], "connecticut");
+  EXPECT_EQ(launched["scope"], "ct");
+  EXPECT_EQ(launched["resource_arn"], "arn:aws:lambda:us-east-2:1:function:sync");
+  EXPECT_EQ(launched["run_id"].get<std::string>().size(), 36U);
+  EXPECT_FALSE(launched.contains("parent_run_id"));  // unset fields are left out, as Python
+  EXPECT_FALSE(launched.contains("finished_at"));
+  EXPECT_EQ(success["status"], "success");
+  EXPECT_EQ(success["run_id"], launched["run_id"]);
+  EXPECT_EQ(success["started_at"], launched["started_at"]);
+  EXPECT_TRUE(success["finished_at"].get<std::string>().ends_with("+00:00")) << success;
+  EXPECT_EQ(success["counters"], Json::parse(R"({"regions_received": 4})"));
+  EXPECT_EQ(success["scope"], "ct-north");
+  EXPECT_FALSE(success.contains("error"));
+}
+
+TEST_F(ProcessRunTest, AFailedRunIsReportedAndTheErrorGoesOnUnchanged) {
+  testing::ScopedEnv env{{"PROCESS_RUNS_TOPIC_ARN", topic_}};
+  EXPECT_THROW(process_run(
+                   [](RunReporter& run) {
+                     run.count("rows", 10);
+                     throw ValueError("row 11 has no id");
+                   },
+                   {.process_code = "import-rows", .run_id = "run-1", .parent_run_id = "run-0"}),
+               ValueError);
+  auto received = events(2);
+  ASSERT_EQ(received.size(), 2U);
+  EXPECT_EQ(received[1]["status"], "failed");
+  EXPECT_EQ(received[1]["run_id"], "run-1");
+  EXPECT_EQ(received[1]["parent_run_id"], "run-0");
+  EXPECT_EQ(received[1]["error"], "ValueError: row 11 has no id");
+  EXPECT_EQ(received[1]["counters"], Json::parse(R"({"rows": 10})"));
+}
+
+TEST_F(ProcessRunTest, TheScopeFormReportsAnExceptionInFlightAsFailed) {
+  testing::ScopedEnv env{{"PROCESS_RUNS_TOPIC_ARN", topic_}};
+  try {
+    ProcessRun run({.process_code = "nightly", .state = "ohio"});
+    run.count("seen");
+    throw std::runtime_error("disk full");
+  } catch (const std::runtime_error&) {
+  }
+  auto received = events(2);
+  ASSERT_EQ(received.size(), 2U);
+  EXPECT_EQ(received[0]["state"], "ohio");
+  EXPECT_EQ(received[1]["status"], "failed");
+  EXPECT_EQ(received[1]["error"], "the run ended with an exception in flight");
+}
+
+TEST_F(ProcessRunTest, MonitoringNeverBreaksTheRun) {
+  // No process code: the work runs, nothing is published.
+  {
+    testing::ScopedEnv env{{"PROCESS_RUNS_TOPIC_ARN", topic_},
+                           {"PROCESS_CODE", std::nullopt},
+                           {"AWS_LAMBDA_FUNCTION_NAME", std::nullopt}};
+    ProcessRun run;
+    EXPECT_FALSE(run.reported());
+  }
+  // No topic, a topic that does not exist, SNS unreachable: the work's result still comes back.
+  testing::ScopedEnv no_topic{{"PROCESS_RUNS_TOPIC_ARN", std::nullopt}};
+  EXPECT_EQ(process_run([](RunReporter&) { return 1; }, {.process_code = "a"}), 1);
+  testing::ScopedEnv missing{
+      {"PROCESS_RUNS_TOPIC_ARN", "arn:aws:sns:us-east-2:123456789012:no-such-topic"}};
+  EXPECT_EQ(process_run([](RunReporter&) { return 2; }, {.process_code = "a"}), 2);
+  testing::ScopedEnv down{{"PROCESS_RUNS_TOPIC_ARN", topic_},
+                          {"AWS_ENDPOINT_URL_SNS", "http://127.0.0.1:1"}};
+  EXPECT_EQ(process_run([](RunReporter&) { return 3; }, {.process_code = "a"}), 3);
+  // And none of those reached the queue.
+  EXPECT_TRUE(sqs_.receive_now(queue_).empty());
+}
+
 class LambdaInvokerTest : public ::testing::Test {
  protected:
   void point_at(const Emulator& emulator) {
