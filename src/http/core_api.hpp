@@ -1,6 +1,6 @@
 // Reading from core, the estate's own service (private to the framework): the service
 // registry (GET /services), the signing keys (GET /jwks) and the service settings
-// (GET /services/settings). CORE_API_URL is the one address a service holds, as in Python 1.11.
+// (GET /service-settings). CORE_API_URL is the one address a service holds, as in Python 1.11.
 #pragma once
 
 #include <chrono>

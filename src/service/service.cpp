@@ -16,6 +16,7 @@
 #include <aws_helper/log.hpp>
 #include <aws_helper/permissions.hpp>
 #include <aws_helper/service.hpp>
+#include <aws_helper/settings.hpp>
 #include <aws_helper/version.hpp>
 
 #include "core/text.hpp"
@@ -304,6 +305,8 @@ int service_main(int argc, char** argv, const ServiceDefinition& service) {
   auto* permissions_cmd = app.add_subcommand(
       "permissions",
       "Print the permission catalog of the APIs as JSON (AUTHORIZATION=permission), for core");
+  auto* settings_cmd = app.add_subcommand(
+      "settings", "Print the declared service settings as JSON (code, type, default), for core");
 
   LocalServerOptions local;
   auto* serve_cmd =
@@ -364,6 +367,10 @@ int service_main(int argc, char** argv, const ServiceDefinition& service) {
       std::cerr << error.what() << "\n";
       return 1;
     }
+    return 0;
+  }
+  if (*settings_cmd) {
+    std::cout << settings::declared_json().dump(2) << "\n";
     return 0;
   }
   if (*serve_cmd) return serve_http(service, local);
