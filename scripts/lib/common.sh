@@ -22,7 +22,7 @@ PYHELPER_SPEC="aws-python-helper==1.15.3"
 DEBIAN_PACKAGES=(
   cmake ninja-build g++ pkg-config ccache zip patchelf dpkg-dev
   libcurl4-openssl-dev nlohmann-json3-dev libfmt-dev libcli11-dev
-  libmongoc-dev libbson-dev libpugixml-dev libssl-dev
+  libmongoc-dev libbson-dev libpugixml-dev libssl-dev openssl
   libgtest-dev libbenchmark-dev libcpp-httplib-dev
   clang-format clang-tidy python3-venv python3-botocore golang-go
 )

@@ -10,6 +10,8 @@
 #include <aws_helper/mongo.hpp>
 #include <aws_helper/session.hpp>
 
+#include "support/core_stub.hpp"
+#include "support/jwt_signer.hpp"
 #include "support/local_server.hpp"
 
 namespace aws_helper {
@@ -177,6 +179,105 @@ TEST_F(DemoApiTest, AdminOnlyEndpoint) {
   ASSERT_TRUE(admin);
   EXPECT_EQ(admin->status, 200) << admin->body;
   EXPECT_EQ(json(admin)["constitutions"], 4);
+}
+
+// The demo as a 1.15 estate runs it: JWTs from core, a permission-guarded route, audited writes
+// with the token's user as author, and a service setting read from core.
+class DemoJwtTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    (void)ferretdb()["analytics_db"]["reports"].delete_many(Json::object());
+    key_ = std::make_unique<testing::RsaKey>();
+    core_ = std::make_unique<testing::CoreStub>();
+    core_->reply("/service-settings",
+                 R"({"settings": {"reports_title_prefix": "Q4: ", "reports_page_size": 2}})");
+    server_ = std::make_unique<testing::LocalServer>(
+        DEMO_BOOTSTRAP, std::vector<std::string>{},
+        std::map<std::string, std::string>{{"AUTH_STRATEGY", "jwt"},
+                                           {"JWT_PUBLIC_KEY", key_->public_pem()},
+                                           {"SERVICE_CODE", "demo"},
+                                           {"CORE_API_URL", core_->url()},
+                                           {"INTER_SERVICE_TOKEN", "demo-to-core"},
+                                           {"AUTH_BYPASS_TOKEN", "admin-secret"}});
+  }
+  static void TearDownTestSuite() {
+    server_.reset();
+    core_.reset();
+    key_.reset();
+  }
+  static httplib::Headers bearer(const std::string& token) {
+    return {{"Authorization", "Bearer " + token}};
+  }
+  static std::string token(const Json& permissions) {
+    Json claims = testing::core_claims("65f1a2b3c4d5e6f7a8b9c0aa");
+    claims["extra"] = {{"permissions", permissions}};
+    return key_->sign({{"typ", "JWT"}}, claims);
+  }
+  static std::unique_ptr<testing::RsaKey> key_;
+  static std::unique_ptr<testing::CoreStub> core_;
+  static std::unique_ptr<testing::LocalServer> server_;
+};
+std::unique_ptr<testing::RsaKey> DemoJwtTest::key_;
+std::unique_ptr<testing::CoreStub> DemoJwtTest::core_;
+std::unique_ptr<testing::LocalServer> DemoJwtTest::server_;
+
+TEST_F(DemoJwtTest, APermissionGuardedRouteWritesAnAuditedReport) {
+  auto client = server_->client();
+  const std::string body = R"({"title": "Sales"})";
+  EXPECT_EQ(client.Post("/reports", body, "application/json")->status, 401);
+  // A valid JWT without the grant: 403; with it: the report, its author the token's user.
+  auto denied = client.Post("/reports", bearer(token(Json::array({"demo:GET /reports"}))), body,
+                            "application/json");
+  ASSERT_TRUE(denied);
+  EXPECT_EQ(denied->status, 403) << denied->body;
+  auto created = client.Post("/reports", bearer(token(Json::array({"demo:POST /reports"}))), body,
+                             "application/json");
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 201) << created->body;
+  Json report = Json::parse(created->body)["data"];
+  EXPECT_EQ(report["title"], "Q4: Sales");  // the prefix is core's setting
+  EXPECT_EQ(report["status"], "draft");
+  auto stored = ferretdb()["analytics_db"]["reports"].find_one({{"title", "Q4: Sales"}});
+  ASSERT_TRUE(stored);
+  EXPECT_EQ((*stored)["created_by"],
+            Json::parse(R"({"type": "user", "id": "65f1a2b3c4d5e6f7a8b9c0aa", "name": "Ana"})"));
+  EXPECT_EQ((*stored)["updated_by"], (*stored)["created_by"]);
+  EXPECT_TRUE((*stored)["created_at"].contains("$date"));
+  // A status outside the repository's set is refused before anything is written.
+  auto bad = client.Post("/reports", bearer(token(Json::array({"demo:*"}))),
+                         R"({"title": "Bad", "status": "deleted"})", "application/json");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400) << bad->body;
+  EXPECT_EQ(ferretdb()["analytics_db"]["reports"].count_documents({{"title", "Q4: Bad"}}), 0);
+  // The settings were read from core once, as the service, with its token.
+  EXPECT_EQ(core_->calls("/service-settings"), 1);
+  EXPECT_EQ(core_->seen().at(0).query_service, "demo");
+  EXPECT_EQ(core_->seen().at(0).authorization, "Bearer demo-to-core");
+}
+
+TEST_F(DemoJwtTest, TheListShowsAuditFieldsAndHonoursThePageSizeSetting) {
+  auto client = server_->client();
+  for (const char* title : {"a", "b", "c"}) {
+    auto created = client.Post("/reports", bearer(token(Json::array({"demo:POST /reports"}))),
+                               Json{{"title", title}}.dump(), "application/json");
+    ASSERT_TRUE(created);
+    ASSERT_EQ(created->status, 201) << created->body;
+  }
+  auto listed = client.Get("/reports", bearer(token(Json::array({"demo:GET /reports"}))));
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->status, 200) << listed->body;
+  Json page = Json::parse(listed->body);
+  EXPECT_EQ(page["page_size"], 2);
+  ASSERT_EQ(page["data"].size(), 2U);
+  EXPECT_EQ(page["data"][0]["created_by"], Json::parse(R"({"name": "Ana", "type": "user"})"));
+  EXPECT_TRUE(page["data"][0]["created_at"].get<std::string>().ends_with("+00:00"));
+  // A token that is not one of core's: refused. The bypass token still works (as Python).
+  Json forged = testing::core_claims();
+  forged["extra"] = {{"permissions", Json::array({"*"})}};
+  auto unsigned_token =
+      testing::base64url(R"({"alg":"none"})") + "." + testing::base64url(forged.dump()) + ".";
+  EXPECT_EQ(client.Get("/reports", bearer(unsigned_token))->status, 401);
+  EXPECT_EQ(client.Get("/admin/stats", bearer("admin-secret"))->status, 200);
 }
 
 // ApiClient, as another service would call the demo: MICROSERVICE_URLS, the bypass token.
