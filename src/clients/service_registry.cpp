@@ -36,18 +36,34 @@ struct Override {
 
 // MICROSERVICE_URLS["name"], when the variable is set and names the service. A variable that
 // is set but unreadable is an error, not a silent fall-through to core.
+// The variable parsed, kept per thread for as long as its text stays the same: an ApiClient
+// request no longer parses the whole map again.
+struct ParsedUrls {
+  std::optional<std::string> text;  // the value parsed (nullopt: nothing parsed yet)
+  Json map;
+  std::optional<std::string> error;  // why it cannot be used
+};
+
+const ParsedUrls& parsed_microservice_urls(const std::string& text) {
+  thread_local ParsedUrls cache;
+  if (cache.text == text) return cache;
+  cache = ParsedUrls{text, Json(), std::nullopt};
+  try {
+    cache.map = parse_json(text, "MICROSERVICE_URLS");
+    if (!cache.map.is_object())
+      cache.error = "MICROSERVICE_URLS must be a JSON object of name -> URL";
+  } catch (const ValueError&) {
+    cache.error = "MICROSERVICE_URLS is not valid JSON";
+  }
+  return cache;
+}
+
 Override from_microservice_urls(const std::string& service_name) {
   auto urls = get_env("MICROSERVICE_URLS");
   if (!urls || trim(*urls).empty()) return {};
-  Json map;
-  try {
-    map = parse_json(*urls, "MICROSERVICE_URLS");
-  } catch (const ValueError&) {
-    throw ServiceNotConfiguredError("MICROSERVICE_URLS is not valid JSON");
-  }
-  if (!map.is_object()) {
-    throw ServiceNotConfiguredError("MICROSERVICE_URLS must be a JSON object of name -> URL");
-  }
+  const ParsedUrls& parsed = parsed_microservice_urls(*urls);
+  if (parsed.error) throw ServiceNotConfiguredError(*parsed.error);
+  const Json& map = parsed.map;
   Override found;
   for (const auto& [name, url] : map.items()) found.names.push_back(excerpt(name));
   auto it = map.find(service_name);

@@ -159,9 +159,10 @@ Key rsa_key_from_jwk(const Json& jwk) {
 
 // The keys core publishes, kept for the life of the container.
 struct KeySet {
-  std::mutex mutex;
+  std::mutex mutex;                              // guards keys and last_fetch
   std::map<std::string, Key, std::less<>> keys;  // kid -> key
   std::optional<std::chrono::steady_clock::time_point> last_fetch;
+  std::mutex fetch;  // one fetch from core at a time
 };
 
 KeySet& key_set() {
@@ -210,20 +211,33 @@ Key lookup(const std::map<std::string, Key, std::less<>>& keys,
   return keys.size() == 1 ? keys.begin()->second : nullptr;
 }
 
-// The key for a token's kid: pinned, known, or fetched (at most once per refetch floor).
+// The key for a token's kid: pinned, known, or fetched (at most once per refetch floor). The
+// fetch runs outside the key set's lock, so tokens whose key is known are checked while core is
+// slow; callers that need the fetch wait for it, one at a time, and then see its keys.
 Key resolve_key(const std::optional<std::string>& kid) {
   if (auto pinned = pinned_key()) return *pinned;
   KeySet& set = key_set();
-  std::lock_guard lock(set.mutex);  // a fetch is bounded (5 s) and happens once per floor
-  if (Key key = lookup(set.keys, kid)) return key;
-  const auto now = std::chrono::steady_clock::now();
-  if (!set.last_fetch || now - *set.last_fetch >= JwtValidator::kRefetchFloor) {
-    set.last_fetch = now;
-    set.keys = fetch_keys();
-    logger().info("Signing keys loaded from core: {} key(s)", set.keys.size());
+  {
+    std::lock_guard lock(set.mutex);
     if (Key key = lookup(set.keys, kid)) return key;
   }
-  throw Refusal{"no signing key with kid " + (kid ? excerpt(*kid) : std::string("(none)"))};
+  auto refused = [&kid] {
+    return Refusal{"no signing key with kid " + (kid ? excerpt(*kid) : std::string("(none)"))};
+  };
+  std::lock_guard fetching(set.fetch);
+  {
+    std::lock_guard lock(set.mutex);
+    if (Key key = lookup(set.keys, kid)) return key;  // the fetch just before this one had it
+    const auto now = std::chrono::steady_clock::now();
+    if (set.last_fetch && now - *set.last_fetch < JwtValidator::kRefetchFloor) throw refused();
+    set.last_fetch = now;
+  }
+  auto fetched = fetch_keys();  // bounded (5 s)
+  std::lock_guard lock(set.mutex);
+  set.keys = std::move(fetched);
+  logger().info("Signing keys loaded from core: {} key(s)", set.keys.size());
+  if (Key key = lookup(set.keys, kid)) return key;
+  throw refused();
 }
 
 bool signature_valid(const Key& key, std::string_view signed_part, const std::string& signature) {
