@@ -133,6 +133,13 @@ TEST_F(DemoEventsTest, TaxSearchesLaunchTheTaskWhichThenRunsWithItsEnvironment) 
   EXPECT_EQ(environment["TOWN"], "Norwalk");
   auto searches = ferretdb()["taxes"]["searches"];
   static_cast<void>(searches.delete_many(Json::object()));
+  // The task reports its run (process_run) to the topic core listens on.
+  testing::Sns sns;
+  testing::Sqs sqs;
+  auto runs_topic = sns.create_topic("process-runs-" + std::to_string(::getpid()));
+  auto runs_queue = sqs.create("process-runs-" + std::to_string(::getpid()));
+  sns.subscribe(runs_topic, runs_queue, true);
+  environment["PROCESS_RUNS_TOPIC_ARN"] = runs_topic;
   std::string log = "/tmp/aws-helper-demo-task-" + std::to_string(::getpid()) + ".log";
   testing::Process task({DEMO_BOOTSTRAP, "task"}, log, environment);
   EXPECT_EQ(task.wait(std::chrono::seconds(30)), 0);
@@ -141,6 +148,17 @@ TEST_F(DemoEventsTest, TaxSearchesLaunchTheTaskWhichThenRunsWithItsEnvironment) 
   ASSERT_TRUE(found);
   // The state travelled API -> RunTask overrides (SESSION) -> task.
   EXPECT_EQ((*found)["state"], "connecticut");
+  std::map<std::string, Json> runs;
+  for (const auto& record : sqs.receive(runs_queue, 2)) {
+    Json event = Json::parse(record["body"].get<std::string>());
+    runs[event["status"]] = event;
+  }
+  ASSERT_EQ(runs.count("launched"), 1U);
+  ASSERT_EQ(runs.count("success"), 1U);
+  EXPECT_EQ(runs["launched"]["process_code"], "search-tax-by-town");
+  EXPECT_EQ(runs["launched"]["state"], "connecticut");
+  EXPECT_EQ(runs["success"]["scope"], "Norwalk");
+  EXPECT_EQ(runs["success"]["counters"], Json::parse(R"({"searches": 1})"));
 }
 
 TEST_F(DemoEventsTest, AShippingAsksGenerateRouteForItsRouteAsynchronously) {
