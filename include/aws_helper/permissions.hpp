@@ -42,5 +42,11 @@ inline constexpr std::string_view kAll = "*";
 // discover(): [{code, service, method, path, scope: "item"|"collection", name}] sorted by code.
 [[nodiscard]] Json catalog(std::span<const ApiEntry> apis, std::string_view service);
 
+// The grants a user carries in `field` (a JWT's extra claim, or the user document): every
+// string of that array, in order; empty when there is no user or no such array. For
+// API::granted_permissions(): `return permissions::granted_in(current_user());`.
+[[nodiscard]] std::vector<std::string> granted_in(const std::optional<Json>& user,
+                                                  std::string_view field = "permissions");
+
 }  // namespace permissions
 }  // namespace aws_helper

@@ -84,4 +84,15 @@ Json catalog(std::span<const ApiEntry> apis, std::string_view service) {
   return found;
 }
 
+std::vector<std::string> granted_in(const std::optional<Json>& user, std::string_view field) {
+  std::vector<std::string> granted;
+  if (!user || !user->is_object()) return granted;
+  auto it = user->find(std::string(field));
+  if (it == user->end() || !it->is_array()) return granted;
+  for (const auto& code : *it) {
+    if (code.is_string()) granted.push_back(code.get<std::string>());
+  }
+  return granted;
+}
+
 }  // namespace aws_helper::permissions

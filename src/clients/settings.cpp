@@ -1,7 +1,5 @@
 // Service settings (see settings.hpp): aws-python-helper 1.15.3's settings.py, one fetch per
 // container, the declared defaults whenever core cannot answer.
-#include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <mutex>
 #include <optional>
@@ -49,12 +47,8 @@ Json defaults_locked(const State& s) {
 // Who this service is, as it registered in core.
 std::string service_code() {
   for (const char* name : {"SERVICE_CODE", "NAMESPACE"}) {
-    std::string value(aws_helper::detail::trim(get_env_or(name, "")));
-    if (!value.empty()) {
-      std::transform(value.begin(), value.end(), value.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      return value;
-    }
+    std::string value = aws_helper::detail::lower(aws_helper::detail::trim(get_env_or(name, "")));
+    if (!value.empty()) return value;
   }
   throw http::CoreApiError("SERVICE_CODE is not set: this service cannot say who it is");
 }

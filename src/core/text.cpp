@@ -1,7 +1,10 @@
 #include "core/text.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <memory>
 
 #include <cxxabi.h>
@@ -107,6 +110,32 @@ bool falsy(const Json& value) noexcept {
   if (value.is_string()) return value.get_ref<const std::string&>().empty();
   if (value.is_array() || value.is_object()) return value.empty();
   return false;
+}
+
+bool paths_overlap(std::string_view a, std::string_view b) noexcept {
+  if (a.size() == b.size()) return a == b;
+  std::string_view shorter = a.size() < b.size() ? a : b;
+  std::string_view longer = a.size() < b.size() ? b : a;
+  return longer.substr(0, shorter.size()) == shorter && longer[shorter.size()] == '.';
+}
+
+std::string python_isoformat(std::chrono::system_clock::time_point when) {
+  using namespace std::chrono;
+  auto us = duration_cast<microseconds>(when.time_since_epoch()).count();
+  auto seconds = us >= 0 ? us / 1000000 : (us - 999999) / 1000000;
+  auto fraction = us - seconds * 1000000;
+  auto time = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&time, &tm);
+  std::array<char, 40> text{};
+  int n =
+      std::snprintf(text.data(), text.size(), "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+                    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  if (fraction != 0) {
+    n += std::snprintf(text.data() + n, text.size() - static_cast<std::size_t>(n), ".%06lld",
+                       static_cast<long long>(fraction));
+  }
+  return std::string(text.data(), static_cast<std::size_t>(n)) + "+00:00";
 }
 
 std::string type_name(const std::type_info& type) {

@@ -2,6 +2,7 @@
 // header names, environment values, URIs and content types are ASCII by their specifications.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <typeinfo>
@@ -38,6 +39,15 @@ namespace aws_helper::detail {
 
 // Python's truthiness for JSON: null, false, 0, "", [] and {} are falsy.
 [[nodiscard]] bool falsy(const Json& value) noexcept;
+
+// True when `a` and `b` are the same dotted path or one holds the other ("profile" and
+// "profile.ssn"): MongoDB refuses two update operators on such paths, and a projection of one
+// returns the other.
+[[nodiscard]] bool paths_overlap(std::string_view a, std::string_view b) noexcept;
+
+// Python's datetime.isoformat() of a UTC instant: "2026-12-03T12:00:00.123456+00:00", without
+// the fraction when it is zero (what aws-python-helper writes for run events and public_audit).
+[[nodiscard]] std::string python_isoformat(std::chrono::system_clock::time_point when);
 
 // The readable name of a type ("app::UsersGetAPI"), the mangled one when it cannot be read.
 [[nodiscard]] std::string type_name(const std::type_info& type);

@@ -8,6 +8,8 @@
 #include <aws_helper/model_query.hpp>
 #include <aws_helper/session.hpp>
 
+#include "core/text.hpp"
+
 namespace aws_helper {
 namespace {
 
@@ -111,18 +113,10 @@ std::optional<std::int64_t> non_negative(const Json& data, const char* key) {
   return it->get<std::int64_t>();
 }
 
-// True when `a` and `b` are the same path or one holds the other ("profile", "profile.ssn").
-bool paths_overlap(const std::string& a, const std::string& b) {
-  if (a.size() == b.size()) return a == b;
-  const std::string& shorter = a.size() < b.size() ? a : b;
-  const std::string& longer = a.size() < b.size() ? b : a;
-  return longer.compare(0, shorter.size(), shorter) == 0 && longer[shorter.size()] == '.';
-}
-
 std::optional<std::string> overlapping(const std::string& path,
                                        const std::vector<std::string>& excluded) {
   for (const auto& field : excluded) {
-    if (paths_overlap(path, field)) return field;
+    if (detail::paths_overlap(path, field)) return field;
   }
   return std::nullopt;
 }

@@ -1,7 +1,6 @@
 // The audit stamp (see audit.hpp): the same fields, order and rules as aws-python-helper's
 // repository/audit.py, so a document is the same whichever language wrote it.
 #include <chrono>
-#include <ctime>
 
 #include <fmt/format.h>
 
@@ -10,20 +9,11 @@
 #include <aws_helper/env.hpp>
 #include <aws_helper/session.hpp>
 
+#include "core/text.hpp"
+
 namespace aws_helper {
 
 namespace {
-
-// Python's truth value of a JSON value: null, false, 0, "" and empty containers are false.
-bool truthy(const Json& value) {
-  if (value.is_null()) return false;
-  if (value.is_boolean()) return value.get<bool>();
-  if (value.is_number_integer()) return value.get<std::int64_t>() != 0;
-  if (value.is_number_unsigned()) return value.get<std::uint64_t>() != 0;
-  if (value.is_number_float()) return value.get<double>() != 0.0;
-  if (value.is_string()) return !value.get_ref<const std::string&>().empty();
-  return !value.empty();
-}
 
 // The first of these variables set to something non-empty (Python: getenv(a) or getenv(b)).
 std::optional<std::string> first_env(std::initializer_list<const char*> names) {
@@ -78,15 +68,6 @@ void set_default(Json& object, const std::string& key, const Json& value) {
   if (!object.contains(key)) object[key] = value;
 }
 
-// True when `a` and `b` are the same path or one contains the other ("a" and "a.b"): MongoDB
-// refuses an update whose operators touch such paths together.
-bool paths_overlap(const std::string& a, const std::string& b) {
-  if (a.size() == b.size()) return a == b;
-  const std::string& shorter = a.size() < b.size() ? a : b;
-  const std::string& longer = a.size() < b.size() ? b : a;
-  return longer.compare(0, shorter.size(), shorter) == 0 && longer[shorter.size()] == '.';
-}
-
 // Whether an operator of `update` other than `operator_name` already writes `key`.
 bool written_elsewhere(const Json& update, const std::string& key,
                        const std::string& operator_name) {
@@ -94,7 +75,7 @@ bool written_elsewhere(const Json& update, const std::string& key,
     if (other == operator_name || other.empty() || other[0] != '$' || !section.is_object())
       continue;
     for (const auto& [path, value] : section.items()) {
-      if (paths_overlap(path, key)) return true;
+      if (detail::paths_overlap(path, key)) return true;
     }
   }
   return false;
@@ -118,21 +99,6 @@ bool has_operators(const Json& update) {
   return false;
 }
 
-// Python's datetime.isoformat() of a UTC instant read back from MongoDB (millisecond precision):
-// "2026-12-03T12:00:00.123000+00:00", no fraction when it is zero.
-std::string python_isoformat(std::chrono::system_clock::time_point when) {
-  using namespace std::chrono;
-  auto ms = duration_cast<milliseconds>(when.time_since_epoch()).count();
-  auto seconds = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
-  auto millis = static_cast<int>(ms - static_cast<std::int64_t>(seconds) * 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  std::string text = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", tm.tm_year + 1900,
-                                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-  if (millis != 0) text += fmt::format(".{:03}000", millis);
-  return text + "+00:00";
-}
-
 }  // namespace
 
 std::optional<std::string> AuditPolicy::initial_status() const {
@@ -145,13 +111,13 @@ Json current_actor() {
   const auto& user = get_session().user();
   if (!user || !user->is_object()) return system_actor();
   Json id = field_or_null(*user, "_id");
-  if (!truthy(id)) id = field_or_null(*user, "id");
-  if (!truthy(id)) id = field_or_null(*user, "user_id");
-  if (!truthy(id)) return system_actor();
+  if (detail::falsy(id)) id = field_or_null(*user, "id");
+  if (detail::falsy(id)) id = field_or_null(*user, "user_id");
+  if (detail::falsy(id)) return system_actor();
   std::string id_str = id_text(id);
   Json name = field_or_null(*user, "name");
-  if (!truthy(name)) name = field_or_null(*user, "email");
-  if (!truthy(name)) name = id_str;
+  if (detail::falsy(name)) name = field_or_null(*user, "email");
+  if (detail::falsy(name)) name = id_str;
   return Json{{"type", "user"}, {"id", id_str}, {"name", name}};
 }
 
@@ -208,7 +174,7 @@ Json public_audit(Json document) {
   for (const char* field : {audit::kCreatedAt, audit::kUpdatedAt}) {
     auto it = document.find(field);
     if (it == document.end() || !it->is_object() || !it->contains("$date")) continue;
-    *it = python_isoformat(to_time_point(*it));
+    *it = detail::python_isoformat(to_time_point(*it));
   }
   return document;
 }

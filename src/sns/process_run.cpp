@@ -1,6 +1,5 @@
 // process_run (see monitoring.hpp): the run events of aws-python-helper's monitoring/run.py.
 #include <chrono>
-#include <ctime>
 #include <random>
 
 #include <fmt/format.h>
@@ -24,20 +23,6 @@ constexpr std::size_t kMaxError = 2000;
 const Logger& logger() {
   static const Logger instance("aws_helper.monitoring");
   return instance;
-}
-
-// Python's datetime.now(timezone.utc).isoformat(): "2026-12-03T12:00:00.123456+00:00".
-std::string now_isoformat() {
-  using namespace std::chrono;
-  auto us = duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-  auto seconds = static_cast<std::time_t>(us / 1000000);
-  auto fraction = static_cast<long>(us % 1000000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  std::string text = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", tm.tm_year + 1900,
-                                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-  if (fraction != 0) text += fmt::format(".{:06}", fraction);
-  return text + "+00:00";
 }
 
 // A random (version 4) UUID: a run id, not a secret.
@@ -114,7 +99,7 @@ ProcessRun::ProcessRun(ProcessRunOptions options)
     if (!options_.state) options_.state = get_session().state();
     reporter_ = RunReporter(options_.run_id.value_or(random_uuid()), *code);
     if (options_.scope) reporter_.set_scope(*options_.scope);
-    started_at_ = now_isoformat();
+    started_at_ = detail::python_isoformat(std::chrono::system_clock::now());
     common_ = {{"run_id", reporter_.run_id()}, {"process_code", *code}};
     set_if(common_, "state", options_.state);
     set_if(common_, "parent_run_id", options_.parent_run_id);
@@ -169,7 +154,7 @@ void ProcessRun::finish(const char* status, const std::optional<std::string>& er
     Json event = common_;
     event["status"] = status;
     event["started_at"] = started_at_;
-    event["finished_at"] = now_isoformat();
+    event["finished_at"] = detail::python_isoformat(std::chrono::system_clock::now());
     set_if(event, "error", error);
     event["counters"] = Json::object();
     for (const auto& [name, value] : reporter_.counters()) event["counters"][name] = value;

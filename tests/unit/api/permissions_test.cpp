@@ -252,5 +252,15 @@ TEST_F(AuthModesTest, UnknownSettingsFailTheStartNeverARequest) {
   EXPECT_NO_THROW(ApiDispatcher{kApis});  // core is asked at the first token, not at start
 }
 
+TEST(PermissionsGrantedInTest, TheStringsOfTheUsersArray) {
+  EXPECT_EQ(permissions::granted_in(Json::parse(R"({"permissions": ["a:GET /x", 3, "b:*"]})")),
+            (std::vector<std::string>{"a:GET /x", "b:*"}));
+  EXPECT_EQ(permissions::granted_in(Json::parse(R"({"grants": ["*"]})"), "grants"),
+            std::vector<std::string>{"*"});
+  EXPECT_TRUE(permissions::granted_in(std::nullopt).empty());
+  EXPECT_TRUE(permissions::granted_in(Json::parse(R"({"permissions": "*"})")).empty());
+  EXPECT_TRUE(permissions::granted_in(Json("text")).empty());
+}
+
 }  // namespace
 }  // namespace aws_helper

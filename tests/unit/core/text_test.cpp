@@ -83,6 +83,30 @@ TEST(TextTest, FalsyIsPythonTruthiness) {
   }
 }
 
+// One copy for the audit stamp's upsert conflicts and ModelQuery's hidden fields.
+TEST(TextTest, PathsOverlapWhenEqualOrNested) {
+  EXPECT_TRUE(paths_overlap("a", "a"));
+  EXPECT_TRUE(paths_overlap("a", "a.b"));
+  EXPECT_TRUE(paths_overlap("a.b.c", "a.b"));
+  EXPECT_FALSE(paths_overlap("a", "ab"));
+  EXPECT_FALSE(paths_overlap("ab.c", "a"));
+  EXPECT_FALSE(paths_overlap("a.b", "a.c"));
+  EXPECT_FALSE(paths_overlap("", "a"));
+}
+
+// One copy for process_run's times and public_audit's dates: Python's isoformat().
+TEST(TextTest, PythonIsoformatOfUtc) {
+  using std::chrono::system_clock;
+  EXPECT_EQ(python_isoformat(system_clock::time_point(std::chrono::seconds(1764763200))),
+            "2025-12-03T12:00:00+00:00");
+  EXPECT_EQ(python_isoformat(system_clock::time_point(std::chrono::milliseconds(1764763200123))),
+            "2025-12-03T12:00:00.123000+00:00");
+  EXPECT_EQ(python_isoformat(system_clock::time_point(std::chrono::microseconds(1764763200000007))),
+            "2025-12-03T12:00:00.000007+00:00");
+  EXPECT_EQ(python_isoformat(system_clock::time_point(std::chrono::milliseconds(-1))),
+            "1969-12-31T23:59:59.999000+00:00");
+}
+
 struct Named {};
 TEST(TextTest, TypeNamesAreDemangled) {
   EXPECT_EQ(type_name(typeid(Named)), "aws_helper::detail::(anonymous namespace)::Named");

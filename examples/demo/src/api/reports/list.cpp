@@ -3,6 +3,7 @@
 // name and type, dates as ISO 8601). Guarded like POST /reports: "demo:GET /reports".
 #include <aws_helper/api.hpp>
 #include <aws_helper/audit.hpp>
+#include <aws_helper/permissions.hpp>
 #include <aws_helper/settings.hpp>
 
 #include "repositories/reports.hpp"
@@ -13,11 +14,7 @@ class ReportsListAPI : public aws_helper::API {
     return aws_helper::AuthMode::permission;
   }
   std::optional<std::vector<std::string>> granted_permissions() override {
-    std::vector<std::string> granted;
-    for (const auto& code : current_user()->value("permissions", aws_helper::Json::array())) {
-      if (code.is_string()) granted.push_back(code.get<std::string>());
-    }
-    return granted;
+    return aws_helper::permissions::granted_in(current_user());
   }
 
   void process() override {

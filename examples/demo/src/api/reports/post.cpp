@@ -3,6 +3,7 @@
 // "*") among the token's `permissions`. The report is written through ReportsRepository, so it
 // carries who created it and when; its title prefix is a service setting.
 #include <aws_helper/api.hpp>
+#include <aws_helper/permissions.hpp>
 #include <aws_helper/settings.hpp>
 
 #include "repositories/reports.hpp"
@@ -14,11 +15,7 @@ class ReportsPostAPI : public aws_helper::API {
   }
   // The grants travel in the token: a JWT's extra claim `permissions`, copied to the user.
   std::optional<std::vector<std::string>> granted_permissions() override {
-    std::vector<std::string> granted;
-    for (const auto& code : current_user()->value("permissions", aws_helper::Json::array())) {
-      if (code.is_string()) granted.push_back(code.get<std::string>());
-    }
-    return granted;
+    return aws_helper::permissions::granted_in(current_user());
   }
 
   void validate() override {
