@@ -17,6 +17,7 @@
 #include <aws_helper/repository.hpp>
 #include <aws_helper/session.hpp>
 
+#include "support/peers.hpp"
 #include "support/scoped_env.hpp"
 
 namespace aws_helper {
@@ -28,12 +29,7 @@ const char* const kActorVariables[] = {"SERVICE_CODE", "NAMESPACE", "PROCESS_NAM
                                        "AWS_LAMBDA_FUNCTION_NAME", "TASK_NAME"};
 
 std::string ferretdb_uri() {
-  const char* uri = std::getenv("AWS_HELPER_FERRETDB_URI");
-  if (uri == nullptr || *uri == '\0') {
-    ADD_FAILURE() << "AWS_HELPER_FERRETDB_URI is not set: run through ./scripts/test";
-    return "mongodb://127.0.0.1:1/";
-  }
-  return uri;
+  return testing::peer_env("AWS_HELPER_FERRETDB_URI");
 }
 
 Json read_json_file(const std::string& path) {
