@@ -1,5 +1,7 @@
 // BSON <-> JSON throughput on a realistic document (a shipping with nested stops, ObjectIds,
-// dates, a Decimal128), next to libbson's own Extended JSON conversion as the reference.
+// dates, a Decimal128), next to libbson's own Extended JSON conversion as the reference; and
+// what the audit stamp adds to a write (stamp_new on an insert, stamp_update on an upsert,
+// with a session user) next to the copy of the document every insert makes anyway.
 //
 //   ours:    BSON -> Json (from_bson), Json -> BSON (to_bson), and each with the text step a
 //            service pays anyway (dump for a reply, parse of a request body)
@@ -7,7 +9,9 @@
 #include <benchmark/benchmark.h>
 #include <bson/bson.h>
 
+#include <aws_helper/audit.hpp>
 #include <aws_helper/document.hpp>
+#include <aws_helper/session.hpp>
 
 #include "document/bson_convert.hpp"
 
@@ -88,6 +92,39 @@ void JsonTextToBson_Libbson(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * size);
 }
 
+void DocumentCopy(benchmark::State& state) {
+  const Json document = shipping();
+  for (auto _ : state) {
+    Json copy = document;
+    benchmark::DoNotOptimize(copy);
+  }
+}
+
+const aws_helper::AuditPolicy kShippingStatuses{.statuses = {"pending", "scheduled"}};
+
+aws_helper::Session with_user() {
+  return aws_helper::Session(
+      std::string("connecticut"),
+      Json{{"_id", aws_helper::object_id()}, {"name", "Ada"}, {"email", "ada@example.com"}});
+}
+
+void AuditStampNew(benchmark::State& state) {
+  aws_helper::SessionScope scope(with_user());
+  const Json document = shipping();
+  for (auto _ : state) benchmark::DoNotOptimize(aws_helper::stamp_new(document, kShippingStatuses));
+}
+
+void AuditStampUpsert(benchmark::State& state) {
+  aws_helper::SessionScope scope(with_user());
+  const Json update = {{"$set", {{"status", "scheduled"}, {"carrier_id", "c-9"}}},
+                       {"$inc", {{"attempts", 1}}}};
+  for (auto _ : state)
+    benchmark::DoNotOptimize(aws_helper::stamp_update(update, true, kShippingStatuses));
+}
+
+BENCHMARK(DocumentCopy);
+BENCHMARK(AuditStampNew);
+BENCHMARK(AuditStampUpsert);
 BENCHMARK(BsonToJson_Ours);
 BENCHMARK(BsonToJsonText_Ours);
 BENCHMARK(BsonToJsonText_Libbson);
