@@ -118,12 +118,18 @@ void run_bounded(std::size_t count, std::size_t max_concurrency,
     });
   }
   drain(*run, job);
+  // The errors leave the shared run here, so the exceptions end on this thread, the one that
+  // handles them, and not on a pool thread that drops the last reference to the run later
+  // (ThreadSanitizer, which cannot see libstdc++'s own reference counts, reported that hand-off
+  // as a race).
+  std::vector<std::exception_ptr> errors;
   {
     std::unique_lock lock(run->mutex);
     run->idle.wait(lock, [&] { return run->active_helpers == 0; });
     run->closed = true;
+    errors = std::move(run->errors);
   }
-  for (auto& error : run->errors) {
+  for (auto& error : errors) {
     if (error) std::rethrow_exception(error);
   }
 }
