@@ -23,9 +23,8 @@ class UnconfiguredQuery : public ModelQueryLambda {
   [[nodiscard]] std::vector<std::string> allowed_collections() const override { return {}; }
 };
 
-// The ValueError text validate() gives for a payload (empty when it passes).
-std::string refusal(const Json& payload) {
-  OrdersQuery query;
+// The ValueError text `query.validate()` gives for a payload (empty when it passes).
+std::string refusal_of(ModelQueryLambda& query, const Json& payload) {
   query.data() = payload;
   try {
     query.validate();
@@ -33,6 +32,11 @@ std::string refusal(const Json& payload) {
     return error.what();
   }
   return "";
+}
+
+std::string refusal(const Json& payload) {
+  OrdersQuery query;
+  return refusal_of(query, payload);
 }
 
 Json pipeline_of(const Json& stages) {
@@ -280,13 +284,7 @@ class HidingQuery : public ModelQueryLambda {
 std::string hiding_refusal(const Json& payload, std::vector<std::string> databases = {}) {
   HidingQuery query;
   query.databases = std::move(databases);
-  query.data() = payload;
-  try {
-    query.validate();
-  } catch (const ValueError& error) {
-    return error.what();
-  }
-  return "";
+  return refusal_of(query, payload);
 }
 
 TEST(ModelQueryExclusionTest, AnExclusiveProjectionGetsTheExcludedFieldsAdded) {
