@@ -67,7 +67,7 @@ SessionScope::~SessionScope() {
 
 void check_state_name(std::string_view state) {
   auto refuse = [&](std::string_view why) {
-    throw InvalidStateError("State '" + std::string(state) + "' is not valid: " + std::string(why));
+    throw InvalidStateError("State '" + excerpt(state) + "' is not valid: " + std::string(why));
   };
   if (state.empty()) refuse("it is empty");
   if (state.size() > 63) refuse("a database name has at most 63 bytes");

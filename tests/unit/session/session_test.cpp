@@ -86,5 +86,15 @@ TEST(SessionTest, StateNameErrorSaysWhy) {
   }
 }
 
+// A state comes from a header or an event: a long one is cut in the message, never echoed whole.
+TEST(SessionTest, ALongStateIsNotQuotedBackWhole) {
+  try {
+    check_state_name(std::string(70000, 'x'));
+    FAIL();
+  } catch (const InvalidStateError& error) {
+    EXPECT_LT(std::string(error.what()).size(), 200U) << std::string(error.what()).size();
+  }
+}
+
 }  // namespace
 }  // namespace aws_helper
