@@ -80,6 +80,19 @@ struct ApiInvocation {
   Json auth_data = nullptr;  // auth_data()
 };
 
+// What `bootstrap openapi` says of an endpoint beyond what the framework knows already (its
+// route, path parameters, AUTHORIZATION mode, schema() and error replies). Every field is
+// optional; see docs/openapi.md.
+struct ApiDoc {
+  std::string summary{};              // default: the class name in words ("Users Posts List")
+  std::string description{};          // Markdown
+  std::vector<std::string> tags{};    // default: the first folder ("users")
+  int success_code = 0;               // default: 200, the framework's when set_code() is not called
+  std::string success_description{};  // default: the status's reason phrase
+  const Schema* response = nullptr;   // the success body, e.g. &schema_of<Shipping>()
+  bool deprecated = false;
+};
+
 // The reply an API's set_* calls build.
 struct ApiReply {
   int code = 0;  // 0: not set (200)
@@ -108,6 +121,8 @@ class API : public HandlerBase {
   }
   // Optional schema for data(), applied before validate(); see schema.hpp.
   [[nodiscard]] virtual const Schema* schema() const { return nullptr; }
+  // The endpoint's OpenAPI description (`bootstrap openapi`, `bootstrap serve`'s /docs).
+  [[nodiscard]] virtual ApiDoc doc() const { return {}; }
   // Checks the request before process(); throw ValueError (400) or any Error to refuse it.
   virtual void validate() {}
   // The work: read the request, set the reply with set_code / set_body / set_header.

@@ -9,7 +9,9 @@
 //   bootstrap handlers                   list the handlers this binary holds
 //   bootstrap routes                     list the API routes (method, path, class, file)
 //   bootstrap invoke lambda:x [--event f] run one handler once, locally, on an event file
-//   bootstrap serve [--port 3000]        serve the APIs over HTTP on 127.0.0.1 (local runs)
+//   bootstrap openapi                    print the APIs as an OpenAPI 3.1 document
+//   bootstrap serve [--port 3000]        serve the APIs over HTTP on 127.0.0.1 (local runs),
+//                                        with /openapi.json and Swagger UI at /docs
 //   bootstrap task [name]                run a Fargate task (default: $TASK_NAME); exit 0 or 1
 #pragma once
 
@@ -87,6 +89,9 @@ struct LocalServerOptions {
   std::string host = "127.0.0.1";
   int port = 3000;
   bool rest_events = false;  // REST API (v1) events instead of HTTP API (v2) ones
+  // swagger-ui-dist's folder for /docs (default: $AWS_HELPER_SWAGGER_UI, else
+  // ./node_modules/swagger-ui-dist, else the files from a CDN).
+  std::string swagger_ui;
 };
 
 // Serves the APIs over HTTP until SIGINT/SIGTERM: each request becomes an API Gateway event run

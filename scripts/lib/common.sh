@@ -17,6 +17,11 @@ PYMONGO_SPEC="pymongo==4.6.1"
 # The Python framework itself, the reference the parity tests compare our writes with
 # (tests/support/python_reference.py); it pins the same pymongo.
 PYHELPER_SPEC="aws-python-helper==1.15.3"
+# The checkers the developer tools are tested with: the OpenAPI document (openapi-spec-validator),
+# the SAM template (cfn-lint), and Swagger UI driven in Debian's chromium (selenium).
+TOOL_SPECS="openapi-spec-validator==0.9.0 cfn-lint==1.58.0 selenium==4.38.0"
+# Swagger UI's files for `bootstrap serve`'s /docs, from npm (served from .peers/node_modules).
+SWAGGER_UI_SPEC="swagger-ui-dist@5.35.0"
 
 # Debian packages the build and the tests need.
 DEBIAN_PACKAGES=(
@@ -25,6 +30,7 @@ DEBIAN_PACKAGES=(
   libmongoc-dev libbson-dev libpugixml-dev libssl-dev openssl
   libgtest-dev libbenchmark-dev libcpp-httplib-dev
   clang-format clang-tidy python3-venv python3-botocore golang-go
+  npm chromium chromium-driver
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

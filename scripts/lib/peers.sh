@@ -34,7 +34,8 @@ start_ferretdb() {
     PEER_DIRS+=("$dir")
   fi
   port=$(free_port)
-  "$PEERS/bin/ferretdb" --handler=sqlite --sqlite-url="file:$dir/" \
+  # --state-dir: its state.json goes with the data, never into the working directory.
+  "$PEERS/bin/ferretdb" --handler=sqlite --sqlite-url="file:$dir/" --state-dir="$dir" \
     --listen-addr="127.0.0.1:$port" --telemetry=disable --debug-addr=- \
     --log-level=warn >"$dir/ferretdb.log" 2>&1 &
   PEER_PIDS+=($!)

@@ -45,8 +45,10 @@ constexpr std::int32_t kDefaultSocketTimeoutMs = 10000;
 Pool::Pool(const std::string& connection_string) {
   static std::once_flag once;
   std::call_once(once, [] {
-    api().init();
+    // The handler first: mongoc_init() itself warns when /dev/shm is missing ("Falling back
+    // to malloc for counters", as in Lambda), and that line must not reach stderr raw.
     route_driver_logs();
+    api().init();
   });
   std::string with_defaults =
       mongo::with_lambda_defaults(connection_string, tls::system_ca_bundle());

@@ -4,18 +4,25 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <mutex>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include <httplib.h>
 #include <pthread.h>
 
 #include <aws_helper/base64.hpp>
+#include <aws_helper/env.hpp>
 #include <aws_helper/json.hpp>
 #include <aws_helper/limits.hpp>
 #include <aws_helper/log.hpp>
+#include <aws_helper/mongo_config.hpp>
+#include <aws_helper/openapi.hpp>
+#include <aws_helper/sample_events.hpp>
 #include <aws_helper/service.hpp>
 
 #include "core/text.hpp"
@@ -23,8 +30,6 @@
 namespace aws_helper {
 
 namespace {
-
-using detail::is_textual_content_type;
 
 std::string new_request_id() {
   static std::mt19937_64 random{std::random_device{}()};
@@ -43,99 +48,124 @@ std::string raw_path(const httplib::Request& request) {
   return request.target.substr(0, request.target.find('?'));
 }
 
-// Over 60 lines: the API Gateway event built field by field, in the order of AWS's shape.
-// NOLINTNEXTLINE(readability-function-size)
+// The event API Gateway would send for this request (aws_helper/sample_events.hpp).
 Json make_event(const httplib::Request& request, const std::string& raw_body, bool rest,
                 const std::string& request_id, const std::string& host) {
-  auto now = std::chrono::system_clock::now();
-  auto epoch_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  std::string content_type = request.get_header_value("Content-Type");
-  // A body that is not text, or not valid UTF-8 whatever its type says, travels base64-encoded
-  // as API Gateway sends it: the JSON event cannot hold the bytes, and replacing them (what
-  // serialising them as text would do) would store something the client never sent.
-  bool base64 =
-      !raw_body.empty() && (!is_textual_content_type(content_type) || !valid_utf8(raw_body));
-  Json body = raw_body.empty() ? Json(nullptr) : Json(base64 ? base64_encode(raw_body) : raw_body);
-  if (rest) {
-    Json headers = Json::object();
-    Json multi_headers = Json::object();
-    for (const auto& [name, value] : request.headers) {
-      if (name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" ||
-          name == "LOCAL_PORT")
-        continue;
-      headers[name] = value;
-      multi_headers[name].push_back(value);
-    }
-    Json query = nullptr;
-    Json multi_query = nullptr;
-    for (const auto& [name, value] : request.params) {
-      if (query.is_null()) {
-        query = Json::object();
-        multi_query = Json::object();
-      }
-      query[name] = value;
-      multi_query[name].push_back(value);
-    }
-    return {{"resource", "/{proxy+}"},
-            {"path", request.path},
-            {"httpMethod", request.method},
-            {"headers", headers},
-            {"multiValueHeaders", multi_headers},
-            {"queryStringParameters", query},
-            {"multiValueQueryStringParameters", multi_query},
-            {"pathParameters", {{"proxy", request.path.size() > 1 ? request.path.substr(1) : ""}}},
-            {"stageVariables", nullptr},
-            {"requestContext",
-             {{"accountId", "000000000000"},
-              {"apiId", "local"},
-              {"resourcePath", "/{proxy+}"},
-              {"httpMethod", request.method},
-              {"path", request.path},
-              {"stage", "local"},
-              {"requestId", request_id},
-              {"requestTimeEpoch", epoch_ms},
-              {"identity", {{"sourceIp", request.remote_addr}}}}},
-            {"body", body},
-            {"isBase64Encoded", base64}};
-  }
-  Json headers = Json::object();
-  Json cookies = Json::array();
+  sample_events::HttpInput input;
+  input.method = request.method;
+  input.path = raw_path(request);
+  input.query = raw_query(request);
   for (const auto& [name, value] : request.headers) {
     if (name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" ||
         name == "LOCAL_PORT")
       continue;
-    std::string lower = detail::lower(name);
-    if (lower == "cookie") {
-      cookies.push_back(value);
-      continue;
-    }
-    headers[lower] =
-        headers.contains(lower) ? headers[lower].get<std::string>() + "," + value : value;
+    input.headers.emplace_back(name, value);
   }
-  Json event = {{"version", "2.0"},
-                {"routeKey", "$default"},
-                {"rawPath", raw_path(request)},
-                {"rawQueryString", raw_query(request)},
-                {"headers", headers},
-                {"requestContext",
-                 {{"accountId", "000000000000"},
-                  {"apiId", "local"},
-                  {"domainName", host},
-                  {"http",
-                   {{"method", request.method},
-                    {"path", raw_path(request)},
-                    {"protocol", "HTTP/1.1"},
-                    {"sourceIp", request.remote_addr},
-                    {"userAgent", request.get_header_value("User-Agent")}}},
-                  {"requestId", request_id},
-                  {"routeKey", "$default"},
-                  {"stage", "$default"},
-                  {"timeEpoch", epoch_ms}}},
-                {"isBase64Encoded", base64}};
-  if (!cookies.empty()) event["cookies"] = cookies;
-  if (!body.is_null()) event["body"] = body;
-  return event;
+  input.body = raw_body;
+  input.source_ip = request.remote_addr;
+  input.request_id = request_id;
+  input.domain = host;
+  return sample_events::http_event(
+      rest ? sample_events::HttpFormat::rest_v1 : sample_events::HttpFormat::http_v2, input);
+}
+
+// Swagger UI's files: --swagger-ui, AWS_HELPER_SWAGGER_UI, or ./node_modules/swagger-ui-dist
+// (what `npm install swagger-ui-dist` makes); empty when none holds swagger-ui-bundle.js.
+std::filesystem::path swagger_ui_dir(const std::string& option) {
+  std::vector<std::filesystem::path> candidates;
+  if (!option.empty()) candidates.emplace_back(option);
+  if (auto configured = get_env("AWS_HELPER_SWAGGER_UI")) candidates.emplace_back(*configured);
+  candidates.emplace_back("node_modules/swagger-ui-dist");
+  for (const auto& dir : candidates) {
+    std::error_code error;
+    if (std::filesystem::is_regular_file(dir / "swagger-ui-bundle.js", error)) return dir;
+  }
+  return {};
+}
+
+// The /docs page: Swagger UI on /openapi.json. Its files come from `assets` ("/docs/" when
+// served from a local swagger-ui-dist, the jsDelivr CDN otherwise, as FastAPI does).
+std::string docs_page(std::string_view title, std::string_view assets) {
+  return fmt::format(R"(<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{0} - Swagger UI</title>
+<link rel="stylesheet" href="{1}swagger-ui.css">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="{1}swagger-ui-bundle.js"></script>
+<script>
+window.ui = SwaggerUIBundle({{
+  url: "/openapi.json",
+  dom_id: "#swagger-ui",
+  deepLinking: true,
+  tryItOutEnabled: true,
+  persistAuthorization: true,
+  presets: [SwaggerUIBundle.presets.apis]
+}});
+</script>
+</body>
+</html>
+)",
+                     title, assets);
+}
+
+std::string_view asset_type(const std::filesystem::path& file) {
+  auto extension = file.extension().string();
+  if (extension == ".js") return "application/javascript";
+  if (extension == ".css") return "text/css";
+  if (extension == ".png") return "image/png";
+  if (extension == ".map" || extension == ".json") return "application/json";
+  if (extension == ".html") return "text/html";
+  return "application/octet-stream";
+}
+
+// MongoDB, said at start: not configured, or configured but not answering on its port. A
+// service without one answers its database routes with errors, so the developer hears of it
+// before the first request rather than from a 500.
+void check_mongodb() {
+  std::string uri;
+  try {
+    uri = mongo::connection_string_from_env();
+  } catch (const std::exception&) {
+    std::cerr << "Note: no MongoDB is configured (set MONGODB_URI, MONGO_DB_URI or "
+                 "MONGO_DB_HOST); requests that use the database will fail. `scripts/dev` "
+                 "starts FerretDB for you.\n";
+    return;
+  }
+  constexpr std::string_view scheme = "mongodb://";
+  if (uri.rfind(scheme, 0) != 0) return;  // mongodb+srv://: resolved by the driver, not probed
+  std::string rest = uri.substr(scheme.size());
+  rest = rest.substr(0, rest.find_first_of("/?"));
+  rest = rest.substr(rest.rfind('@') == std::string::npos ? 0 : rest.rfind('@') + 1);
+  rest = rest.substr(0, rest.find(','));
+  std::string host = rest;
+  std::string port = "27017";
+  if (auto colon = rest.rfind(':'); colon != std::string::npos && rest.back() != ']') {
+    host = rest.substr(0, colon);
+    port = rest.substr(colon + 1);
+  }
+  if (host.size() > 1 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  int port_number = 0;
+  try {
+    port_number = std::stoi(port);
+  } catch (const std::exception&) {
+    return;
+  }
+  // Only the connection matters: MongoDB answers an HTTP request with a text or closes it,
+  // and either means something listens there.
+  httplib::Client probe(host, port_number);
+  probe.set_connection_timeout(1);
+  probe.set_read_timeout(1);
+  auto result = probe.Get("/");
+  if (!result && result.error() == httplib::Error::Connection) {
+    std::cerr << fmt::format(
+        "Note: MongoDB at {}:{} does not answer; requests that use the database will fail "
+        "until it does.\n",
+        host, port_number);
+  }
 }
 
 void write_reply(const std::string& payload, httplib::Response& response) {
@@ -162,6 +192,74 @@ void write_reply(const std::string& payload, httplib::Response& response) {
   std::string body = reply.value("body", "");
   if (reply.value("isBase64Encoded", false)) body = base64_decode(body);
   response.set_content(body, content_type);
+}
+
+// /openapi.json and /docs (Swagger UI), unless the service has its own routes there.
+void add_docs(httplib::Server& server, const ServiceDefinition& service,
+              const LocalServerOptions& options) {
+  Router router(service.apis);
+  for (const char* path : {"/openapi.json", "/docs"}) {
+    if (router.route("GET", path).entry != nullptr) {
+      std::cerr << fmt::format("Note: {} is one of the service's routes; no Swagger UI served\n",
+                               path);
+      return;
+    }
+  }
+  OpenApiOptions openapi;
+  openapi.title = std::string(service.name);
+  // Made once, at start, as the `api` handler reads its settings once.
+  auto document =
+      std::make_shared<const std::string>(dump_json(openapi_document(service.apis, openapi)));
+  server.Get("/openapi.json", [document](const httplib::Request&, httplib::Response& response) {
+    response.set_content(*document, "application/json");
+  });
+  auto dir = swagger_ui_dir(options.swagger_ui);
+  if (dir.empty()) {
+    std::cerr << "Note: Swagger UI's files are not installed here (`npm install "
+                 "swagger-ui-dist`, or set AWS_HELPER_SWAGGER_UI); /docs loads them from "
+                 "cdn.jsdelivr.net\n";
+  }
+  auto page = std::make_shared<const std::string>(docs_page(
+      service.name, dir.empty() ? "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/" : "/docs/"));
+  server.Get("/docs", [page](const httplib::Request&, httplib::Response& response) {
+    response.set_content(*page, "text/html; charset=utf-8");
+  });
+  if (dir.empty()) return;
+  // Only plain file names of the package's top folder: no path reaches outside it.
+  server.Get(R"(/docs/([A-Za-z0-9_][A-Za-z0-9._-]*))",
+             [dir](const httplib::Request& request, httplib::Response& response) {
+               auto file = dir / request.matches[1].str();
+               std::ifstream in(file, std::ios::binary);
+               if (!in) {
+                 response.status = 404;
+                 return;
+               }
+               std::ostringstream bytes;
+               bytes << in.rdbuf();
+               response.set_content(bytes.str(), std::string(asset_type(file)));
+             });
+}
+
+// One line per request on stderr, as `sam local start-api` prints: method, target, status,
+// bytes and time.
+void log_requests(httplib::Server& server) {
+  static thread_local std::chrono::steady_clock::time_point started;
+  server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    started = std::chrono::steady_clock::now();
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  server.set_logger([](const httplib::Request& request, const httplib::Response& response) {
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
+    auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm local{};
+    localtime_r(&now, &local);
+    std::cerr << fmt::format("{:02}:{:02}:{:02} {} \"{} {}\" {} {} B {:.1f} ms\n", local.tm_hour,
+                             local.tm_min, local.tm_sec, request.remote_addr, request.method,
+                             excerpt(request.target, 200), response.status, response.body.size(),
+                             ms);
+  });
 }
 
 }  // namespace
@@ -241,6 +339,7 @@ int serve_http(const ServiceDefinition& service, const LocalServerOptions& optio
   // [\s\S]: a path that decodes to a CR or LF ("/users/%0D%0A") is still a request for the
   // service to answer (a 404 of its own), where "." would not match and cpp-httplib would give
   // an empty 404.
+  add_docs(server, service, options);
   for (const char* pattern : {R"([\s\S]*)"}) {
     server.Get(pattern, serve);
     server.Post(pattern, serve_reading);
@@ -249,14 +348,18 @@ int serve_http(const ServiceDefinition& service, const LocalServerOptions& optio
     server.Delete(pattern, serve);
     server.Options(pattern, serve);
   }
+  log_requests(server);
   server.set_payload_max_length(limits().max_body_bytes);  // API Gateway's request limit
   server.set_tcp_nodelay(true);
   if (!server.bind_to_port(options.host, options.port)) {
     std::cerr << "Cannot listen on " << host << " (in use?)\n";
     return 1;
   }
-  std::cerr << fmt::format("Serving {} on http://{} ({} routes; `bootstrap routes` lists them)\n",
-                           service.name, host, service.apis.size());
+  std::cerr << fmt::format(
+      "Serving {} on http://{} ({} routes; `bootstrap routes` lists them; Swagger UI at "
+      "http://{}/docs)\n",
+      service.name, host, service.apis.size(), host);
+  check_mongodb();
   std::atomic<bool> listening{true};
   std::thread stopper([&] {
     int signal = 0;

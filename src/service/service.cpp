@@ -14,7 +14,9 @@
 #include <aws_helper/env.hpp>
 #include <aws_helper/limits.hpp>
 #include <aws_helper/log.hpp>
+#include <aws_helper/openapi.hpp>
 #include <aws_helper/permissions.hpp>
+#include <aws_helper/sample_events.hpp>
 #include <aws_helper/service.hpp>
 #include <aws_helper/settings.hpp>
 #include <aws_helper/version.hpp>
@@ -165,6 +167,122 @@ int serve(const ServiceDefinition& service, std::string handler_name) {
   return runtime::run(*handler, options);
 }
 
+// `bootstrap events <kind>`'s options, one set for every kind (each reads what it needs).
+struct EventsCommand {
+  std::string kind;
+  std::string method = "GET";
+  std::string path = "/";
+  std::vector<std::string> headers;
+  std::vector<std::string> bodies;  // "@file" reads the file
+  int count = 1;
+  std::string queue = "my-queue";
+  std::string topic = "my-topic";
+  std::string subject;
+  std::string group = "group-1";
+  bool fifo = false;
+  bool via_sns = false;
+  std::string state;
+  std::string user;
+  std::string data = "{}";
+  std::string rule = "every-5-minutes";
+
+  static std::string text(const std::string& value) {
+    return value.size() > 1 && value.front() == '@' ? read_event(value.substr(1)) : value;
+  }
+
+  [[nodiscard]] sample_events::SessionInput session() const {
+    sample_events::SessionInput out;
+    if (!state.empty()) out.state = state;
+    if (!user.empty()) out.user = parse_json(text(user), "--user");
+    return out;
+  }
+
+  [[nodiscard]] Json http(sample_events::HttpFormat format) const {
+    sample_events::HttpInput input;
+    input.method = detail::upper(method);
+    input.path = path.substr(0, path.find('?'));
+    if (auto mark = path.find('?'); mark != std::string::npos) input.query = path.substr(mark + 1);
+    for (const auto& header : headers) {
+      auto colon = header.find(':');
+      if (colon == std::string::npos) throw ValueError("--header must be 'Name: value'");
+      input.headers.emplace_back(detail::trim(header.substr(0, colon)),
+                                 detail::trim(header.substr(colon + 1)));
+    }
+    if (!bodies.empty()) input.body = text(bodies.front());
+    bool typed = false;
+    for (const auto& [name, value] : input.headers)
+      typed = typed || detail::lower(name) == "content-type";
+    if (!input.body.empty() && !typed)
+      input.headers.emplace_back("content-type", "application/json");
+    return sample_events::http_event(format, input);
+  }
+
+  [[nodiscard]] Json make() const {
+    if (auto format = sample_events::http_format(kind)) return http(*format);
+    if (kind == "sqs") {
+      sample_events::SqsInput input;
+      for (const auto& body : bodies) input.bodies.push_back(text(body));
+      input.count = count;
+      input.queue = queue;
+      input.fifo = fifo;
+      input.group_id = group;
+      input.via_sns = via_sns;
+      input.topic = topic;
+      input.session = session();
+      return sample_events::sqs_event(input);
+    }
+    if (kind == "sns") {
+      sample_events::SnsInput input;
+      if (!bodies.empty()) input.message = text(bodies.front());
+      input.topic = topic;
+      input.subject = subject;
+      input.session = session();
+      return sample_events::sns_event(input);
+    }
+    if (kind == "lambda")
+      return sample_events::lambda_event(parse_json(text(data), "--data"), session());
+    if (kind == "schedule") return sample_events::schedule_event(rule);
+    throw ValueError("Unknown event kind '" + excerpt(kind) +
+                     "'; kinds: rest, http, function-url, alb, sqs, sns, lambda, schedule");
+  }
+};
+
+// Over 60 lines: the options of every kind declared in one place, as --help shows them.
+// NOLINTNEXTLINE(readability-function-size)
+CLI::App* add_events_command(CLI::App& app, EventsCommand& events) {
+  auto* cmd = app.add_subcommand(
+      "events",
+      "Print a sample event to invoke: rest, http, function-url, alb, sqs, sns, "
+      "lambda or schedule (e.g. `bootstrap events sqs --count 2 | bootstrap invoke "
+      "sqs:orders --event -`)");
+  cmd->add_option("kind", events.kind,
+                  "rest | http | function-url | alb | sqs | sns | lambda | schedule")
+      ->required()
+      ->check(CLI::IsMember(
+          {"rest", "http", "function-url", "alb", "sqs", "sns", "lambda", "schedule"}));
+  cmd->add_option("-X,--method", events.method, "HTTP kinds: the method (default GET)");
+  cmd->add_option("--path", events.path, "HTTP kinds: the path, with its ?query (default /)");
+  cmd->add_option("-H,--header", events.headers, "HTTP kinds: 'Name: value' (repeatable)");
+  cmd->add_option("-d,--body", events.bodies,
+                  "The body (HTTP), a record's body (sqs, repeatable: one record each) or the "
+                  "message (sns); @file reads a file");
+  cmd->add_option("--count", events.count, "sqs: records of a sample body (default 1)")
+      ->check(CLI::Range(1, 10000));
+  cmd->add_option("--queue", events.queue, "sqs: the queue's name (default my-queue)");
+  cmd->add_flag("--fifo", events.fifo, "sqs: a FIFO queue (name .fifo, group, sequence number)");
+  cmd->add_option("--group", events.group, "sqs --fifo: MessageGroupId (default group-1)");
+  cmd->add_flag("--via-sns", events.via_sns,
+                "sqs: each body is SNS's envelope, as a topic subscription delivers it");
+  cmd->add_option("--topic", events.topic, "sns, sqs --via-sns: the topic's name");
+  cmd->add_option("--subject", events.subject, "sns: the subject");
+  cmd->add_option("--state", events.state,
+                  "sqs, sns, lambda: the session's state (the session attribute / key)");
+  cmd->add_option("--user", events.user, "sqs, sns, lambda: the session's user, JSON (or @file)");
+  cmd->add_option("--data", events.data, "lambda: the data, JSON (or @file; default {})");
+  cmd->add_option("--rule", events.rule, "schedule: the EventBridge rule's name");
+  return cmd;
+}
+
 }  // namespace
 
 std::vector<std::string> handler_names(const ServiceDefinition& service) {
@@ -308,6 +426,15 @@ int service_main(int argc, char** argv, const ServiceDefinition& service) {
   auto* settings_cmd = app.add_subcommand(
       "settings", "Print the declared service settings as JSON (code, type, default), for core");
 
+  OpenApiOptions openapi_options;
+  openapi_options.title = std::string(service.name);
+  auto* openapi_cmd = app.add_subcommand(
+      "openapi", "Print the APIs as an OpenAPI 3.1 document (JSON), from the routes and schemas");
+  openapi_cmd->add_option("--server", openapi_options.servers,
+                          "A server URL for the document (repeatable; default \"/\")");
+  openapi_cmd->add_option("--title", openapi_options.title, "info.title (default: the service)");
+  openapi_cmd->add_option("--api-version", openapi_options.version, "info.version (default 1.0.0)");
+
   LocalServerOptions local;
   auto* serve_cmd =
       app.add_subcommand("serve",
@@ -315,6 +442,9 @@ int service_main(int argc, char** argv, const ServiceDefinition& service) {
                          "invocation of the `api` handler)");
   serve_cmd->add_option("-p,--port", local.port, "Port (default 3000)");
   serve_cmd->add_option("--host", local.host, "Address to listen on (default 127.0.0.1)");
+  serve_cmd->add_option("--swagger-ui", local.swagger_ui,
+                        "swagger-ui-dist's folder for /docs (default: $AWS_HELPER_SWAGGER_UI, "
+                        "./node_modules/swagger-ui-dist, else a CDN)");
   serve_cmd->add_flag("--rest", local.rest_events,
                       "Send REST API (v1) events instead of HTTP API (v2) ones");
 
@@ -328,6 +458,9 @@ int service_main(int argc, char** argv, const ServiceDefinition& service) {
       ->add_option("--repeat", repeat,
                    "Run it N times in this process and print the warm timings to stderr")
       ->check(CLI::Range(1, 10000000));
+
+  EventsCommand events;
+  auto* events_cmd = add_events_command(app, events);
 
   std::string task_name;
   auto* task_cmd = app.add_subcommand("task", "Run a Fargate task once; exit code 0 or 1");
@@ -371,6 +504,24 @@ int service_main(int argc, char** argv, const ServiceDefinition& service) {
   }
   if (*settings_cmd) {
     std::cout << settings::declared_json().dump(2) << "\n";
+    return 0;
+  }
+  if (*openapi_cmd) {
+    try {
+      std::cout << openapi_document(service.apis, openapi_options).dump(2) << "\n";
+    } catch (const std::exception& error) {
+      std::cerr << error.what() << "\n";
+      return 1;
+    }
+    return 0;
+  }
+  if (*events_cmd) {
+    try {
+      std::cout << events.make().dump(2) << "\n";
+    } catch (const std::exception& error) {
+      std::cerr << error.what() << "\n";
+      return 2;
+    }
     return 0;
   }
   if (*serve_cmd) return serve_http(service, local);

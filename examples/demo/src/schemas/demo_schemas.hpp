@@ -67,6 +67,21 @@ struct ShippingSchema {
   }
 };
 
+// POST /shippings' reply, for the OpenAPI document (ShippingsPostAPI::doc()).
+struct ShippingCreated {
+  std::string shipping_id;
+  std::string status;
+  bool route_requested = false;
+  std::string message;
+  static void describe(aws_helper::Fields<ShippingCreated>& f) {
+    f.required("shipping_id", &ShippingCreated::shipping_id).description("The new ObjectId");
+    f.required("status", &ShippingCreated::status).one_of({"pending"});
+    f.required("route_requested", &ShippingCreated::route_requested)
+        .description("Whether lambda:generate-route was asked for the route");
+    f.required("message", &ShippingCreated::message);
+  }
+};
+
 struct NewConstitution {
   std::string name;
   std::string country;

@@ -7,6 +7,9 @@
 
 class ConstitutionsPostAPI : public aws_helper::API {
  public:
+  [[nodiscard]] aws_helper::ApiDoc doc() const override {
+    return {.summary = "Store a constitution and announce it on SNS", .success_code = 201};
+  }
   const aws_helper::Schema* schema() const override {
     return &aws_helper::schema_of<NewConstitution>();
   }

@@ -10,6 +10,9 @@
 
 class ReportsPostAPI : public aws_helper::API {
  public:
+  [[nodiscard]] aws_helper::ApiDoc doc() const override {
+    return {.summary = "File a report (audited: created_by is the caller)", .success_code = 201};
+  }
   [[nodiscard]] std::optional<aws_helper::AuthMode> authorization() const override {
     return aws_helper::AuthMode::permission;
   }

@@ -12,6 +12,11 @@
 
 class ShippingsPostAPI : public aws_helper::API {
  public:
+  [[nodiscard]] aws_helper::ApiDoc doc() const override {
+    return {.summary = "Create a shipping and request its route",
+            .success_code = 201,
+            .response = &aws_helper::schema_of<ShippingCreated>()};
+  }
   [[nodiscard]] std::optional<aws_helper::AuthMode> authorization() const override {
     return aws_helper::AuthMode::state;
   }

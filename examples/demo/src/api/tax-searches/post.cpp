@@ -8,6 +8,9 @@
 
 class TaxSearchesPostAPI : public aws_helper::API {
  public:
+  [[nodiscard]] aws_helper::ApiDoc doc() const override {
+    return {.summary = "Launch a tax search task per town on ECS", .success_code = 202};
+  }
   // The `constitution-state` header is required and validated; the tasks get it as SESSION.
   [[nodiscard]] std::optional<aws_helper::AuthMode> authorization() const override {
     return aws_helper::AuthMode::state;

@@ -4,6 +4,9 @@
 
 class UsersDeleteAPI : public aws_helper::API {
  public:
+  [[nodiscard]] aws_helper::ApiDoc doc() const override {
+    return {.summary = "Delete a user", .success_code = 204};
+  }
   void process() override {
     auto id = aws_helper::object_id(path_parameters().at("id"));
     auto removed = db()["users_db"]["users"].delete_one({{"_id", id}});

@@ -6,6 +6,9 @@
 
 class UsersPostAPI : public aws_helper::API {
  public:
+  [[nodiscard]] aws_helper::ApiDoc doc() const override {
+    return {.summary = "Create a user", .success_code = 201};
+  }
   const aws_helper::Schema* schema() const override { return &aws_helper::schema_of<NewUser>(); }
 
   void process() override {

@@ -6,6 +6,9 @@
 
 class UsersPostsPostAPI : public aws_helper::API {
  public:
+  [[nodiscard]] aws_helper::ApiDoc doc() const override {
+    return {.summary = "Add a post to a user", .success_code = 201};
+  }
   const aws_helper::Schema* schema() const override { return &aws_helper::schema_of<NewPost>(); }
 
   void validate() override {
