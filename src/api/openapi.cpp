@@ -194,8 +194,12 @@ void add_responses(Json& operation, const Operation& op, SchemaRegistry& schemas
   Json success = {{"description", op.doc.success_description.empty()
                                       ? std::string(reason_phrase(code))
                                       : op.doc.success_description}};
+  // Without a declared schema: an object, what set_body() nearly always sends (an empty
+  // schema would show as "string" in Swagger UI).
   Json body_schema =
-      op.doc.response != nullptr ? schemas.use(op.doc.response->json_schema()) : Json::object();
+      op.doc.response != nullptr
+          ? schemas.use(op.doc.response->json_schema())
+          : Json{{"type", "object"}, {"description", "No schema declared (ApiDoc::response)"}};
   if (code != 204) success["content"] = {{"application/json", {{"schema", body_schema}}}};
   Json responses = {{std::to_string(code), std::move(success)}};
   std::vector<int> errors{400};

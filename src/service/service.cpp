@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <aws_helper/deploy_template.hpp>
 #include <aws_helper/document.hpp>
 #include <aws_helper/env.hpp>
 #include <aws_helper/limits.hpp>
@@ -22,6 +23,7 @@
 #include <aws_helper/version.hpp>
 
 #include "core/text.hpp"
+#include "service/custom_resource.hpp"
 
 namespace aws_helper {
 
@@ -331,6 +333,11 @@ runtime::Handler lambda_handler(const LambdaEntry& entry) {
       logger().error("Error in Lambda execution: {}", error.what());
       return dump_json(error_envelope(error));
     }
+    if (detail::is_custom_resource_request(event)) {
+      return dump_json(detail::run_custom_resource(event, [&](const Json& wrapped) {
+        return run_lambda(*lambda, wrapped, request.context, entry.class_name);
+      }));
+    }
     return dump_json(run_lambda(*lambda, event, request.context, entry.class_name));
   };
 }
@@ -435,6 +442,20 @@ int service_main(int argc, char** argv, const ServiceDefinition& service) {
   openapi_cmd->add_option("--title", openapi_options.title, "info.title (default: the service)");
   openapi_cmd->add_option("--api-version", openapi_options.version, "info.version (default 1.0.0)");
 
+  TemplateOptions template_options;
+  std::string template_kind;
+  auto* template_cmd = app.add_subcommand(
+      "template", "Print the service's infrastructure as an AWS SAM template (JSON)");
+  template_cmd->add_option("kind", template_kind, "sam")->required()->check(CLI::IsMember({"sam"}));
+  template_cmd->add_option("--code-uri", template_options.code_uri,
+                           "The functions' CodeUri (default: <service>.zip)");
+  template_cmd->add_option("--image", template_options.image,
+                           "The tasks' container image (default: a TaskImage parameter)");
+  template_cmd->add_option("--memory", template_options.memory_mb, "MemorySize in MB (default 256)")
+      ->check(CLI::Range(128, 10240));
+  template_cmd->add_option("--timeout", template_options.timeout_s, "Timeout in s (default 30)")
+      ->check(CLI::Range(1, 900));
+
   LocalServerOptions local;
   auto* serve_cmd =
       app.add_subcommand("serve",
@@ -509,6 +530,15 @@ int service_main(int argc, char** argv, const ServiceDefinition& service) {
   if (*openapi_cmd) {
     try {
       std::cout << openapi_document(service.apis, openapi_options).dump(2) << "\n";
+    } catch (const std::exception& error) {
+      std::cerr << error.what() << "\n";
+      return 1;
+    }
+    return 0;
+  }
+  if (*template_cmd) {
+    try {
+      std::cout << sam_template(service, template_options).dump(2) << "\n";
     } catch (const std::exception& error) {
       std::cerr << error.what() << "\n";
       return 1;

@@ -185,6 +185,36 @@ class EventsTest(unittest.TestCase):
         self.assertIn("Name: value", result.stderr)
 
 
+class TemplateTest(unittest.TestCase):
+    def test_the_demo_template_passes_cfn_lint(self):
+        template = os.path.join(OUT, "template.json")
+        with open(template, "w") as out:
+            out.write(run("template", "sam", "--code-uri", "demo.zip").stdout)
+        lint = subprocess.run([os.path.join(os.path.dirname(sys.executable), "cfn-lint"),
+                               "--format", "parseable", template],
+                              capture_output=True, text=True, timeout=300)
+        self.assertEqual(lint.returncode, 0, lint.stdout + lint.stderr)
+
+    def test_it_holds_every_handler_of_the_demo(self):
+        doc = json.loads(run("template", "sam").stdout)
+        functions = {r["Properties"]["Handler"]: r["Properties"]
+                     for r in doc["Resources"].values()
+                     if r["Type"] == "AWS::Serverless::Function"}
+        handlers = set(run("handlers").stdout.split("\n")) - {""}
+        tasks = {h for h in handlers if h.startswith("task ")}
+        self.assertEqual(set(functions), handlers - tasks)
+        routes = [line for line in run("routes").stdout.split("\n") if line.strip()]
+        self.assertEqual(len(functions["api"]["Events"]), len(routes))
+        for name, props in functions.items():
+            if name.startswith("sqs:"):
+                mapping = props["Events"]["Queue"]["Properties"]
+                self.assertEqual(mapping["FunctionResponseTypes"], ["ReportBatchItemFailures"])
+        families = {r["Properties"]["Family"] for r in doc["Resources"].values()
+                    if r["Type"] == "AWS::ECS::TaskDefinition"}
+        self.assertEqual({"task " + f for f in families}, tasks)
+        self.assertEqual(doc["Resources"]["IndexSync"]["Type"], "Custom::IndexSync")
+
+
 class SwaggerUiTest(unittest.TestCase):
     def test_try_it_out_in_chromium(self):
         from selenium import webdriver
