@@ -267,14 +267,38 @@ function(aws_helper_add_service name)
                  "${gen_dir}/service.cpp" @ONLY)
   list(APPEND generated "${gen_dir}/service.cpp")
 
+  configure_file("${CMAKE_CURRENT_FUNCTION_LIST_DIR}/templates/main.cpp.in"
+                 "${gen_dir}/main.cpp" @ONLY)
+
   # The user's handler files are compiled through their wrappers; list them for IDEs only.
+  # They and the registry are one object library, <name>-handlers: linked into the bootstrap
+  # and into the service's own tests (aws_helper_add_service_test), compiled once.
   set_source_files_properties(${user_files} PROPERTIES HEADER_FILE_ONLY ON)
-  add_executable(${name} ${generated} ${user_files} ${ARG_SOURCES})
-  target_include_directories(${name} PRIVATE "${root}/src" "${root}/include")
-  target_link_libraries(${name} PRIVATE aws_helper::aws_helper ${ARG_LINK_LIBRARIES})
+  add_library(${name}-handlers OBJECT ${generated} ${user_files} ${ARG_SOURCES})
+  target_include_directories(${name}-handlers PUBLIC "${root}/src" "${root}/include")
+  target_link_libraries(${name}-handlers PUBLIC aws_helper::aws_helper ${ARG_LINK_LIBRARIES})
+  target_compile_options(${name}-handlers PRIVATE $<$<STREQUAL:$<CONFIG>,>:-O2>
+                                                  -ffunction-sections -fdata-sections)
+  add_executable(${name} "${gen_dir}/main.cpp")
+  target_link_libraries(${name} PRIVATE ${name}-handlers)
   aws_helper_lambda_executable(${name})
   set_target_properties(${name} PROPERTIES OUTPUT_NAME bootstrap
                                            RUNTIME_OUTPUT_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}/${name}")
+endfunction()
+
+# aws_helper_add_service_test(<name> <source>... [LINK_LIBRARIES <lib>...]): a GoogleTest
+# executable <name>-tests from the sources, linked with the service's handlers, so a test runs
+# them in-process with aws_helper/testing.hpp (testing::invoke, testing::request); its tests
+# are registered with ctest. Needs find_package(GTest) first.
+function(aws_helper_add_service_test name)
+  cmake_parse_arguments(ARG "" "" "LINK_LIBRARIES" ${ARGN})
+  if(NOT TARGET GTest::gtest_main)
+    message(FATAL_ERROR "aws_helper_add_service_test(${name}): call find_package(GTest REQUIRED) first")
+  endif()
+  include(GoogleTest)
+  add_executable(${name}-tests ${ARG_UNPARSED_ARGUMENTS})
+  target_link_libraries(${name}-tests PRIVATE ${name}-handlers GTest::gtest_main ${ARG_LINK_LIBRARIES})
+  gtest_discover_tests(${name}-tests DISCOVERY_TIMEOUT 30)
 endfunction()
 
 # aws_helper_package_service(<name>): target <name>-zip builds <binary dir>/<name>.zip, a
