@@ -54,3 +54,13 @@ unset(AWS_HELPER_FROM_PACKAGE_CONFIG)
 include(\"\${CMAKE_CURRENT_LIST_DIR}/aws_cpp_helperTargets.cmake\")
 include(\"${PROJECT_SOURCE_DIR}/cmake/AwsHelperService.cmake\")
 ")
+
+# aws-helper (new, add, setup, dev, test) with its templates, the scripts it shares with the
+# framework's own (pinned peer versions, installers, peers) and the documentation.
+install(PROGRAMS ${PROJECT_SOURCE_DIR}/tools/aws-helper DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/tools/scaffold/
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/aws_cpp_helper/scaffold USE_SOURCE_PERMISSIONS)
+install(FILES ${PROJECT_SOURCE_DIR}/scripts/lib/common.sh ${PROJECT_SOURCE_DIR}/scripts/lib/install.sh
+              ${PROJECT_SOURCE_DIR}/scripts/lib/peers.sh
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/aws_cpp_helper/dev)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/aws_cpp_helper)
