@@ -30,7 +30,7 @@ DEBIAN_PACKAGES=(
   libmongoc-dev libbson-dev libpugixml-dev libssl-dev openssl
   libgtest-dev libbenchmark-dev libcpp-httplib-dev
   clang-format clang-tidy python3-venv python3-botocore golang-go
-  npm chromium chromium-driver
+  npm chromium chromium-driver buildah
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
