@@ -543,7 +543,8 @@ class OwnFerretDb {
   void start() {
     process_ = std::make_unique<testing::Process>(
         std::vector<std::string>{std::string(AWS_HELPER_SOURCE_DIR) + "/.peers/bin/ferretdb",
-                                 "--handler=sqlite", "--sqlite-url=file:" + dir_ + "/", "--state-dir=" + dir_,
+                                 "--handler=sqlite", "--sqlite-url=file:" + dir_ + "/",
+                                 "--state-dir=" + dir_,
                                  "--listen-addr=127.0.0.1:" + std::to_string(port_),
                                  "--telemetry=disable", "--debug-addr=-", "--log-level=error"},
         dir_ + "/ferretdb.log");

@@ -1,7 +1,8 @@
 // sqs:events — an SQS consumer. Each record's message (the SNS envelope unwrapped) is stored
 // in the `events` collection of the record's state (its session). A record that throws is
 // retried alone by SQS (ReportBatchItemFailures).
-//   build/@SERVICE@/bootstrap events sqs --state sandbox --body '{"kind": "hello"}' | build/@SERVICE@/bootstrap invoke sqs:events -e -
+//   B=build/@SERVICE@/bootstrap
+//   $B events sqs --state sandbox --body '{"kind": "hello"}' | $B invoke sqs:events -e -
 #include <aws_helper/sqs.hpp>
 
 class EventsConsumer : public aws_helper::SQSConsumer {

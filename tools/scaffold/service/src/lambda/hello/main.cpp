@@ -1,5 +1,6 @@
 // lambda:hello — a standalone Lambda. Invoke it with
-//   build/@SERVICE@/bootstrap events lambda --data '{"name": "Ana"}' | build/@SERVICE@/bootstrap invoke lambda:hello -e -
+//   B=build/@SERVICE@/bootstrap
+//   $B events lambda --data '{"name": "Ana"}' | $B invoke lambda:hello -e -
 #include <string>
 
 #include <aws_helper/lambda.hpp>
