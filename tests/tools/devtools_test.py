@@ -12,6 +12,7 @@ Run by ctest (tests/tools/CMakeLists.txt) with the run's FerretDB (AWS_HELPER_FE
 import base64
 import json
 import os
+import select
 import socket
 import subprocess
 import sys
@@ -213,6 +214,47 @@ class TemplateTest(unittest.TestCase):
                     if r["Type"] == "AWS::ECS::TaskDefinition"}
         self.assertEqual({"task " + f for f in families}, tasks)
         self.assertEqual(doc["Resources"]["IndexSync"]["Type"], "Custom::IndexSync")
+
+
+class ServeTest(unittest.TestCase):
+    def start_note(self, **env):
+        """The first lines `bootstrap serve` prints, with the environment changed."""
+        merged = {k: v for k, v in os.environ.items()
+                  if k not in ("MONGODB_URI", "MONGO_DB_URI", "MONGO_DB_HOST")}
+        merged.update(env)
+        port = free_port()
+        server = subprocess.Popen([BOOTSTRAP, "serve", "--port", str(port)], env=merged,
+                                  stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+        try:
+            # What it says within two seconds of starting (the probe waits at most one).
+            text = ""
+            deadline = time.monotonic() + 2
+            while time.monotonic() < deadline:
+                ready, _, _ = select.select([server.stderr], [], [], 0.1)
+                if ready:
+                    chunk = os.read(server.stderr.fileno(), 4096).decode()
+                    if not chunk:
+                        break
+                    text += chunk
+            return text
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+            server.stderr.close()
+
+    def test_no_mongodb_configured_is_said_at_start(self):
+        self.assertIn("no MongoDB is configured", self.start_note())
+
+    def test_a_mongodb_that_does_not_answer_is_said_at_start(self):
+        port = free_port()  # nothing listens there
+        note = self.start_note(MONGODB_URI=f"mongodb://127.0.0.1:{port}/")
+        self.assertIn(f"MongoDB at 127.0.0.1:{port} does not answer", note)
+
+    def test_a_mongodb_that_answers_gets_no_note(self):
+        note = self.start_note(MONGODB_URI=os.environ["AWS_HELPER_FERRETDB_URI"],
+                               AWS_HELPER_SWAGGER_UI="/nonexistent")
+        self.assertNotIn("MongoDB", note)
+        self.assertIn("cdn.jsdelivr.net", note)  # no local Swagger UI files: said too
 
 
 class SwaggerUiTest(unittest.TestCase):
