@@ -2,6 +2,7 @@
 #include <cctype>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include <aws_helper/auth.hpp>
@@ -182,10 +183,11 @@ Json query_parameters(const Json& schema) {
 
 struct Operation {
   const RouteInfo& route;
-  std::unique_ptr<API> api;
-  ApiDoc doc;
+  const Schema* schema = nullptr;  // the API's schema(); schemas live as long as the program
+  ApiDoc doc{};
   AuthMode mode = AuthMode::none;
   bool state = false;
+  std::string unreadable{};  // why the API could not be made to read its hooks
 };
 
 void add_responses(Json& operation, const Operation& op, SchemaRegistry& schemas) {
@@ -247,13 +249,18 @@ Json operation_of(const Operation& op, const DocSettings& settings, SchemaRegist
                              entry.class_name, entry.source);
   operation["description"] = description;
   if (op.doc.deprecated) operation["deprecated"] = true;
-  Json input = op.api->schema() != nullptr ? op.api->schema()->json_schema() : Json::object();
+  if (!op.unreadable.empty()) {
+    description +=
+        "\n\nIts schema and documentation could not be read: making the API threw " + op.unreadable;
+    operation["description"] = description;
+  }
+  Json input = op.schema != nullptr ? op.schema->json_schema() : Json::object();
   if (Json parameters = parameters_of(op, input); !parameters.empty()) {
     operation["parameters"] = std::move(parameters);
   }
-  if (op.route.method != "GET" && (op.api->schema() != nullptr || op.route.method != "DELETE")) {
+  if (op.route.method != "GET" && (op.schema != nullptr || op.route.method != "DELETE")) {
     bool required = input.is_object() && input.contains("required");
-    Json schema = op.api->schema() != nullptr ? schemas.use(input) : Json::object();
+    Json schema = op.schema != nullptr ? schemas.use(input) : Json::object();
     operation["requestBody"] = {{"required", required},
                                 {"content",
                                  {{"application/json", {{"schema", schema}}},
@@ -324,9 +331,18 @@ Json openapi_document(std::span<const ApiEntry> apis, const OpenApiOptions& opti
   Router router(apis);
   Json paths = Json::object();
   for (const auto& route : router.routes()) {
-    Operation op{route, route.entry->make(), {}, settings.mode, false};
-    op.doc = op.api->doc();
-    auto own = op.api->authorization();
+    Operation op{route};
+    std::optional<AuthMode> own;
+    // The hooks are read from an instance. One whose constructor needs what this environment
+    // lacks (a variable, a peer) is documented from its route alone, with the reason.
+    try {
+      std::unique_ptr<API> api = route.entry->make();
+      op.schema = api->schema();
+      op.doc = api->doc();
+      own = api->authorization();
+    } catch (const std::exception& error) {
+      op.unreadable = excerpt(error.what(), 200);
+    }
     op.mode = own.value_or(settings.mode);
     op.state = requires_state(op.mode) || (settings.requires_state && own != AuthMode::none);
     paths[route.pattern][method_of(route.entry->action)] = operation_of(op, settings, schemas);

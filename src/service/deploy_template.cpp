@@ -1,5 +1,6 @@
 #include <cctype>
 #include <fstream>
+#include <iostream>
 #include <iterator>
 
 #include <fmt/format.h>
@@ -172,7 +173,15 @@ void add_lambdas(Json& resources, Json& outputs, const ServiceDefinition& servic
     lambda["Properties"]["FunctionName"] = sub(fmt::format("${{AWS::StackName}}-{}", entry.name));
     resources[id] = lambda;
     outputs[id] = {{"Description", fmt::format("lambda:{}", entry.name)}, {"Value", ref(id)}};
-    std::unique_ptr<Lambda> made = entry.make();
+    // A Lambda whose constructor needs what this environment lacks is simply not an index
+    // sync here (said on stderr): the template is still written.
+    std::unique_ptr<Lambda> made;
+    try {
+      made = entry.make();
+    } catch (const std::exception& error) {
+      std::cerr << fmt::format("Note: {} could not be made ({}); not checked for an index sync\n",
+                               entry.class_name, excerpt(error.what(), 200));
+    }
     if (dynamic_cast<ModelIndexSyncLambda*>(made.get()) != nullptr) {
       // Run on every deploy whose code differs; a failed sync fails the deploy.
       resources["IndexSync"] = {

@@ -76,6 +76,12 @@ class LoginPostAPI : public API {
   void process() override {}
 };
 
+class ReportsListAPI : public API {  // needs a variable this environment lacks
+ public:
+  ReportsListAPI() { throw ConfigurationError("REPORTS_TOPIC_ARN is not set"); }
+  void process() override {}
+};
+
 template <class T>
 std::unique_ptr<API> make() {
   return std::make_unique<T>();
@@ -218,6 +224,20 @@ TEST(OpenApiTest, StateModesAddTheStateHeader) {
   Json required = openapi_document(kApis);
   EXPECT_FALSE(parameter(required["paths"]["/items"]["get"], "$state").is_null());
   EXPECT_EQ(required["paths"]["/items"]["get"]["security"], Json::array());
+}
+
+TEST(OpenApiTest, AnApiThatCannotBeMadeIsDocumentedFromItsRoute) {
+  ScopedEnv env({{"AUTHORIZATION", "user"}});
+  const ApiEntry apis[] = {
+      {"items", "list", "ItemsListAPI", "src/api/items/list.cpp", make<ItemsListAPI>},
+      {"reports", "list", "ReportsListAPI", "src/api/reports/list.cpp", make<ReportsListAPI>}};
+  Json doc = openapi_document(apis);
+  const Json& reports = doc["paths"]["/reports"]["get"];
+  EXPECT_NE(reports["description"].get<std::string>().find("REPORTS_TOPIC_ARN is not set"),
+            std::string::npos);
+  EXPECT_EQ(reports["security"], Json::parse(R"([{"bearerAuth":[]}])")) << "the mode still applies";
+  EXPECT_FALSE(reports.contains("parameters"));
+  EXPECT_TRUE(doc["paths"]["/items"]["get"].contains("parameters")) << "the others are whole";
 }
 
 TEST(OpenApiTest, AMalformedSettingFailsAsTheHandlerWould) {

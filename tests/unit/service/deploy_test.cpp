@@ -128,6 +128,23 @@ TEST(SamTemplateTest, TasksGetADefinitionNamedAsTheExecutorLaunchesThem) {
   EXPECT_TRUE(sam_template(kService)["Parameters"].contains("TaskImage"));
 }
 
+class NeedsTopicLambda : public Lambda {
+ public:
+  NeedsTopicLambda() { throw ConfigurationError("TOPIC_ARN is not set"); }
+  Json process() override { return nullptr; }
+};
+
+TEST(SamTemplateTest, ALambdaThatCannotBeMadeHereStillGetsItsFunction) {
+  const LambdaEntry lambdas[] = {
+      {"notify", "NotifyLambda", "src/lambda/notify/main.cpp",
+       []() -> std::unique_ptr<Lambda> { return std::make_unique<NeedsTopicLambda>(); }}};
+  const ServiceDefinition service{"shop", lambdas};
+  Json doc = sam_template(service);
+  EXPECT_EQ(doc["Resources"]["NotifyFunction"]["Properties"]["Handler"], "lambda:notify");
+  EXPECT_FALSE(doc["Resources"].contains("IndexSync"));
+  EXPECT_FALSE(doc["Resources"].contains("ApiFunction")) << "no APIs, no API function";
+}
+
 TEST(SamTemplateTest, TheIndexSyncRunsOnDeploy) {
   Json doc = sam_template(kService);
   const Json& sync = doc["Resources"]["IndexSync"];
