@@ -33,7 +33,16 @@ void respond(const Json& event, const Json& reply) {
                      excerpt(response.body, 300));
     }
   } catch (const std::exception& error) {
-    logger().error("Could not answer CloudFormation at its ResponseURL: {}", error.what());
+    // The client's message names the URL; its query is the presigned signature, kept out of
+    // the logs.
+    std::string message = error.what();
+    const std::string& url = request.url;
+    if (auto query = url.find('?'); query != std::string::npos) {
+      for (auto at = message.find(url); at != std::string::npos; at = message.find(url, at)) {
+        message.replace(at, url.size(), url.substr(0, query) + "?...");
+      }
+    }
+    logger().error("Could not answer CloudFormation at its ResponseURL: {}", message);
   }
 }
 

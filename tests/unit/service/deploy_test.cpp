@@ -13,6 +13,7 @@
 #include <httplib.h>
 
 #include <aws_helper/deploy_template.hpp>
+#include <aws_helper/log.hpp>
 #include <aws_helper/model_index_sync.hpp>
 #include <aws_helper/service.hpp>
 
@@ -256,9 +257,18 @@ TEST(CustomResourceTest, DeleteSucceedsWithoutRunning) {
 
 TEST(CustomResourceTest, AnUnreachableResponseUrlIsLoggedNotThrown) {
   runs = 0;
-  Json envelope = invoke(request_event("Create", "http://127.0.0.1:1/x", Json::object()));
+  std::string logged;
+  log::set_sink(
+      [](std::string_view line, void* out) { static_cast<std::string*>(out)->append(line); },
+      &logged);
+  Json envelope = invoke(
+      request_event("Create", "http://127.0.0.1:1/x?X-Amz-Signature=secret", Json::object()));
+  log::set_sink(nullptr, nullptr);
   EXPECT_EQ(envelope["success"], true);
   EXPECT_EQ(runs, 1);
+  EXPECT_NE(logged.find("Could not answer CloudFormation"), std::string::npos) << logged;
+  EXPECT_EQ(logged.find("secret"), std::string::npos) << "the signature stays out of the logs";
+  EXPECT_NE(logged.find("127.0.0.1:1/x?..."), std::string::npos) << logged;
 }
 
 TEST(CustomResourceTest, AnEventThatOnlyLooksLikeOneIsData) {
