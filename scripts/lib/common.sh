@@ -33,6 +33,12 @@ DEBIAN_PACKAGES=(
   npm chromium chromium-driver buildah
 )
 
+# Debian's shared libmongoc (the ASan/TSan builds, AWS_HELPER_DEPS=debian) initialises itself
+# when it is loaded, before main() can route its log: where /dev/shm is missing it prints
+# "Falling back to malloc for counters" raw to stderr. Its shared-memory counters serve only
+# the mongoc-stat tool; this turns them off quietly. (The Lambda build has no such counters.)
+export MONGOC_DISABLE_SHM=1
+
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
