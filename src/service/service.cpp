@@ -169,6 +169,18 @@ int serve(const ServiceDefinition& service, std::string handler_name) {
   return runtime::run(*handler, options);
 }
 
+// The commands that print a document: it on stdout, or the error on stderr and `failure`.
+template <class Make>
+int print_json(const Make& make, int failure = 1) {
+  try {
+    std::cout << make().dump(2) << "\n";
+    return 0;
+  } catch (const std::exception& error) {
+    std::cerr << error.what() << "\n";
+    return failure;
+  }
+}
+
 // `bootstrap events <kind>`'s options, one set for every kind (each reads what it needs).
 struct EventsCommand {
   std::string kind;
@@ -515,45 +527,15 @@ int service_main(int argc, char** argv, const ServiceDefinition& service) {
     return 0;
   }
   if (*permissions_cmd) {
-    try {
-      std::cout << permissions::catalog(service.apis, permissions::service_code()).dump(2) << "\n";
-    } catch (const std::exception& error) {
-      std::cerr << error.what() << "\n";
-      return 1;
-    }
-    return 0;
+    return print_json(
+        [&] { return permissions::catalog(service.apis, permissions::service_code()); });
   }
-  if (*settings_cmd) {
-    std::cout << settings::declared_json().dump(2) << "\n";
-    return 0;
-  }
+  if (*settings_cmd) return print_json([] { return settings::declared_json(); });
   if (*openapi_cmd) {
-    try {
-      std::cout << openapi_document(service.apis, openapi_options).dump(2) << "\n";
-    } catch (const std::exception& error) {
-      std::cerr << error.what() << "\n";
-      return 1;
-    }
-    return 0;
+    return print_json([&] { return openapi_document(service.apis, openapi_options); });
   }
-  if (*template_cmd) {
-    try {
-      std::cout << sam_template(service, template_options).dump(2) << "\n";
-    } catch (const std::exception& error) {
-      std::cerr << error.what() << "\n";
-      return 1;
-    }
-    return 0;
-  }
-  if (*events_cmd) {
-    try {
-      std::cout << events.make().dump(2) << "\n";
-    } catch (const std::exception& error) {
-      std::cerr << error.what() << "\n";
-      return 2;
-    }
-    return 0;
-  }
+  if (*template_cmd) return print_json([&] { return sam_template(service, template_options); });
+  if (*events_cmd) return print_json([&] { return events.make(); }, 2);
   if (*serve_cmd) return serve_http(service, local);
   if (*invoke) return invoke_locally(service, invoke_name, event_path, repeat);
   return serve(service, handler_name);
