@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -195,9 +196,8 @@ void write_reply(const std::string& payload, httplib::Response& response) {
 }
 
 // /openapi.json and /docs (Swagger UI), unless the service has its own routes there.
-void add_docs(httplib::Server& server, const ServiceDefinition& service,
+void add_docs(httplib::Server& server, const ServiceDefinition& service, const Router& router,
               const LocalServerOptions& options) {
-  Router router(service.apis);
   for (const char* path : {"/openapi.json", "/docs"}) {
     if (router.route("GET", path).entry != nullptr) {
       std::cerr << fmt::format("Note: {} is one of the service's routes; no Swagger UI served\n",
@@ -272,8 +272,9 @@ int serve_http(const ServiceDefinition& service, const LocalServerOptions& optio
     return 2;
   }
   runtime::Handler handler;
+  std::optional<Router> router;
   try {
-    Router check(service.apis);  // a broken table fails here, before listening
+    router.emplace(service.apis);  // a broken table fails here, before listening
     handler = api_handler(service.apis);
   } catch (const std::exception& error) {
     std::cerr << error.what() << "\n";
@@ -339,7 +340,7 @@ int serve_http(const ServiceDefinition& service, const LocalServerOptions& optio
   // [\s\S]: a path that decodes to a CR or LF ("/users/%0D%0A") is still a request for the
   // service to answer (a 404 of its own), where "." would not match and cpp-httplib would give
   // an empty 404.
-  add_docs(server, service, options);
+  add_docs(server, service, *router, options);
   for (const char* pattern : {R"([\s\S]*)"}) {
     server.Get(pattern, serve);
     server.Post(pattern, serve_reading);

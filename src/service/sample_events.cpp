@@ -234,12 +234,18 @@ Json alb_event(const HttpInput& input) {
           {"isBase64Encoded", base64}};
 }
 
-std::optional<std::string> session_value(const SessionInput& input) {
-  if (input.empty()) return std::nullopt;
+// The session as the framework writes it (Session::to_json), for the envelope's key.
+Json session_json(const SessionInput& input) {
   Session session;
   if (input.state) session.set_state(*input.state);
   if (input.user) session.set_user(*input.user);
-  return base64_encode(dump_json(session.to_json()));
+  return session.to_json();
+}
+
+// ... and for the `session` message attribute: base64 of that JSON.
+std::optional<std::string> session_value(const SessionInput& input) {
+  if (input.empty()) return std::nullopt;
+  return base64_encode(dump_json(session_json(input)));
 }
 
 std::string topic_arn(std::string_view topic) {
@@ -355,12 +361,7 @@ Json sns_event(const SnsInput& input) {
 
 Json lambda_event(const Json& data, const SessionInput& session) {
   Json event = {{"data", data}};
-  if (!session.empty()) {
-    Session value;
-    if (session.state) value.set_state(*session.state);
-    if (session.user) value.set_user(*session.user);
-    event["session"] = value.to_json();
-  }
+  if (!session.empty()) event["session"] = session_json(session);
   return event;
 }
 

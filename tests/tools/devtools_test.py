@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 import unittest
+import urllib.error
 import urllib.request
 
 BOOTSTRAP, SWAGGER_UI, OUT = sys.argv[1:4]
@@ -325,6 +326,28 @@ class SwaggerUiTest(unittest.TestCase):
         self.assertIn("weight_kg=2.5", asked[0])
         self.assertIn('" 200 ', asked[0])
         self.assertIn('"GET /docs/swagger-ui-bundle.js" 200', served)
+
+    def test_docs_files_stay_inside_the_package(self):
+        port = free_port()
+        server = subprocess.Popen([BOOTSTRAP, "serve", "--port", str(port), "--swagger-ui",
+                                   SWAGGER_UI], stderr=subprocess.DEVNULL,
+                                  stdout=subprocess.DEVNULL)
+        self.addCleanup(server.wait)
+        self.addCleanup(server.terminate)
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(base + "/docs", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.05)
+        for path in ("/docs/..%2Fpackage.json", "/docs/%2e%2e/package.json",
+                     "/docs/.hidden", "/docs/no-such-file.js"):
+            with self.subTest(path=path):
+                with self.assertRaises(urllib.error.HTTPError) as refused:
+                    urllib.request.urlopen(base + path, timeout=5)
+                self.assertEqual(refused.exception.code, 404)
+        self.assertEqual(urllib.request.urlopen(base + "/docs/swagger-ui.css").status, 200)
 
 
 if __name__ == "__main__":
