@@ -37,6 +37,7 @@
 #include <aws_helper/error.hpp>
 #include <aws_helper/handler.hpp>
 #include <aws_helper/http.hpp>
+#include <aws_helper/idempotency.hpp>
 #include <aws_helper/json.hpp>
 #include <aws_helper/log.hpp>
 #include <aws_helper/mongo.hpp>
@@ -123,6 +124,15 @@ class API : public HandlerBase {
   [[nodiscard]] virtual const Schema* schema() const { return nullptr; }
   // The endpoint's OpenAPI description (`bootstrap openapi`, `bootstrap serve`'s /docs).
   [[nodiscard]] virtual ApiDoc doc() const { return {}; }
+  // Idempotency (idempotency.hpp): with a config, a request carrying an `Idempotency-Key`
+  // header (at most 255 characters) runs once per key, caller and route within the expiry; a
+  // repeat gets the stored status, headers and body with `Idempotent-Replayed: true`. The same
+  // key with another body is a 422, a repeat while the first runs a 409. Replies of 5xx are not
+  // kept. Without the header the request runs as usual, unless raise_on_missing_key (400).
+  // config.key (JSON pointers into data()) replaces the header as the key.
+  [[nodiscard]] virtual std::optional<IdempotencyConfig> idempotency() const {
+    return std::nullopt;
+  }
   // Checks the request before process(); throw ValueError (400) or any Error to refuse it.
   virtual void validate() {}
   // The work: read the request, set the reply with set_code / set_body / set_header.

@@ -13,7 +13,8 @@
 //      read once per container; a name core does not know asks again at the next call.
 // Requests carry
 // "Authorization: Bearer <INTER_SERVICE_TOKEN, else AUTH_BYPASS_TOKEN>" and, when the current
-// session has a state, "constitution-state: <state>" (headers given to the constructor win).
+// session has a state, "constitution-state: <state>", and, when a trace is current
+// (trace.hpp), "X-Amzn-Trace-Id: <trace header>" (headers given to the constructor win).
 // Bodies go as JSON with the MongoDB conversion; a JSON reply is parsed, any other reply is
 // returned as a JSON string. Connections are kept alive per thread across warm invocations.
 #pragma once

@@ -26,6 +26,7 @@
 
 #include <aws_helper/aws.hpp>
 #include <aws_helper/handler.hpp>
+#include <aws_helper/idempotency.hpp>
 #include <aws_helper/json.hpp>
 #include <aws_helper/log.hpp>
 #include <aws_helper/mongo.hpp>
@@ -46,6 +47,15 @@ class FargateTask : public HandlerBase {
   // The work. Throw to fail the task.
   virtual void execute() = 0;
 
+  // Idempotency (idempotency.hpp) by run id: with a config, a run whose key — the values of
+  // the variables config.key names, RUN_ID by default — completed within the expiry exits 0
+  // without running execute() again; one in progress elsewhere exits 1. A failed run, or one
+  // cut short by SIGTERM, releases the key. Set in_progress_expires_after to the task's
+  // longest run (the default is 15 minutes: a task has no invocation deadline).
+  [[nodiscard]] virtual std::optional<IdempotencyConfig> idempotency() const {
+    return std::nullopt;
+  }
+
   // envs[key], else the variable KEY (upper case), else key (lower case), else the fallback.
   [[nodiscard]] std::optional<std::string> get_env(const std::string& key) const;
   [[nodiscard]] std::string get_env(const std::string& key, const std::string& fallback) const;
@@ -62,7 +72,8 @@ class FargateTask : public HandlerBase {
   // that never checks keeps running until the SIGKILL, as it would without the framework.
   [[nodiscard]] static bool stop_requested() noexcept;
 
-  // Reads SESSION, validates its state, installs it and runs execute(). Returns the process
+  // Reads SESSION, validates its state, installs it (and the trace in _X_AMZN_TRACE_ID, which
+  // FargateExecutor::run_task passes on: docs/tracing.md) and runs execute(). Returns the process
   // exit code: 0 on success, 1 on any failure (logged). Never throws. SIGTERM while it runs
   // sets stop_requested() instead of ending the process.
   [[nodiscard]] int run(std::string_view class_name = "FargateTask");

@@ -17,6 +17,7 @@
 
 #include <aws_helper/error.hpp>
 #include <aws_helper/handler.hpp>
+#include <aws_helper/idempotency.hpp>
 #include <aws_helper/json.hpp>
 #include <aws_helper/log.hpp>
 #include <aws_helper/mongo.hpp>
@@ -48,6 +49,13 @@ class Lambda : public HandlerBase {
 
   // Optional schema for data(); see schema.hpp. nullptr (the default) means none.
   [[nodiscard]] virtual const Schema* schema() const { return nullptr; }
+
+  // Idempotency (idempotency.hpp): with a config, a repeat of the same key (by default the
+  // whole data()) within the expiry returns the stored envelope instead of running process()
+  // again; only successful envelopes are stored. nullopt (the default): every event runs.
+  [[nodiscard]] virtual std::optional<IdempotencyConfig> idempotency() const {
+    return std::nullopt;
+  }
 
   // Checks data() before process(); throw ValueError (or any Error) to refuse the event.
   virtual void validate() {}

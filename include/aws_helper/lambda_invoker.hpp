@@ -12,7 +12,10 @@
 //
 // The current session is added to the payload as "session" when the payload is an object
 // without one, so the called framework Lambda sees the caller's state and user (the Python
-// framework left that to the caller). Payloads are sent with the MongoDB JSON conversion.
+// framework left that to the caller). Payloads are sent with the MongoDB JSON conversion. The
+// current trace (trace.hpp) goes as the X-Amzn-Trace-Id header, as on every AWS call: Lambda
+// continues it in the function it runs (the Runtime Interface Emulator does not: its tracer is
+// a no-op, so a bootstrap under it gets no Lambda-Runtime-Trace-Id).
 #pragma once
 
 #include <string>

@@ -34,6 +34,10 @@ void write(LogLevel level, std::string_view logger, std::string_view message,
 // Replaces the secret part of `scheme://user:secret@host` and `Bearer <token>` with `****`.
 [[nodiscard]] std::string redact(std::string_view text);
 
+// Writes `line` as it is, through the sink, never inside another line: the metrics layer's
+// EMF documents, which CloudWatch reads only when the JSON is the whole line.
+void write_raw(std::string_view line);
+
 // Where lines go; stdout by default. Tests capture lines through this.
 using Sink = void (*)(std::string_view line, void* user);
 void set_sink(Sink sink, void* user);

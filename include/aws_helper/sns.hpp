@@ -15,7 +15,10 @@
 // as JSON with the MongoDB conversion (ObjectId as hex, dates as ISO 8601). The current session,
 // when there is one, travels as the attribute `session` = Base64(session JSON), which the SQS
 // consumers of this framework (and of the Python one) read back; a `session` attribute the
-// message already has is kept. The caller's message is never modified.
+// message already has is kept. The current trace (trace.hpp) travels as the attribute
+// `X-Amzn-Trace-Id`, when the message has none and fewer than 10 attributes (SQS's limit), so
+// the consumer continues it even where the topic has no active tracing. The caller's message is
+// never modified.
 //
 // Attribute values keep their types: a JSON string is SNS `String`, a number `Number`, a
 // boolean the `String` "true"/"false", an array `String.Array`; {"DataType": "Binary",

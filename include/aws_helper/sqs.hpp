@@ -37,6 +37,7 @@
 #include <vector>
 
 #include <aws_helper/handler.hpp>
+#include <aws_helper/idempotency.hpp>
 #include <aws_helper/json.hpp>
 #include <aws_helper/log.hpp>
 #include <aws_helper/mongo.hpp>
@@ -54,6 +55,16 @@ class SQSConsumer : public HandlerBase {
   SQSConsumer& operator=(const SQSConsumer&) = delete;
 
   [[nodiscard]] virtual ProcessingMode processing_mode() const { return ProcessingMode::single; }
+
+  // Idempotency (idempotency.hpp): with a config, a record whose key was processed within the
+  // expiry is not processed again and counts as successful (SQS deletes it). The key is the
+  // message id by default (the SNS MessageId for an SNS notification), or JSON pointers into
+  // extract_content_message(record); that message is what a mismatch is told by. A record
+  // whose key is in progress elsewhere fails, so SQS redelivers it later. Single and batch
+  // mode alike; in batch mode process_batch() gets only the records to process.
+  [[nodiscard]] virtual std::optional<IdempotencyConfig> idempotency() const {
+    return std::nullopt;
+  }
 
   // Single mode: one record (the SQS event record as received). Throw to fail it.
   virtual void process_record(const Json& record);
@@ -82,6 +93,11 @@ class SQSConsumer : public HandlerBase {
   [[nodiscard]] Json run(const Json& event, std::string_view class_name = "SQSConsumer");
 
  private:
+  [[nodiscard]] idempotency::Record idempotency_record(const IdempotencyConfig& config,
+                                                       const Json& record) const;
+  void process_idempotent_record(const IdempotencyConfig& config, const Json& record);
+  void process_idempotent_batch(const IdempotencyConfig& config, std::span<const Json> records);
+
   struct Failure {
     std::string message_id;
     std::string error;

@@ -2,12 +2,15 @@
 #include <typeinfo>
 
 #include <aws_helper/api.hpp>
+#include <aws_helper/base64.hpp>
 #include <aws_helper/document.hpp>
 #include <aws_helper/env.hpp>
+#include <aws_helper/idempotency.hpp>
 #include <aws_helper/jwt.hpp>
 #include <aws_helper/limits.hpp>
 #include <aws_helper/permissions.hpp>
 #include <aws_helper/state_validator.hpp>
+#include <aws_helper/trace.hpp>
 
 #include "core/text.hpp"
 
@@ -32,8 +35,8 @@ struct Cors {
   static Cors from_env(const std::string& state_header) {
     Cors cors;
     cors.origins = detail::split_list(get_env_or("CORS_ALLOW_ORIGINS", "*"));
-    cors.allow_headers =
-        get_env_or("CORS_ALLOW_HEADERS", "Content-Type,Authorization," + state_header);
+    cors.allow_headers = get_env_or("CORS_ALLOW_HEADERS",
+                                    "Content-Type,Authorization,Idempotency-Key," + state_header);
     cors.methods = get_env_or("CORS_ALLOW_METHODS", "GET,POST,PUT,PATCH,DELETE,OPTIONS");
     cors.expose = get_env_or("CORS_EXPOSE_HEADERS", "X-Total-Count");
     return cors;
@@ -326,6 +329,78 @@ struct ApiDispatcher::Call {
     api->process();
   }
 
+  // Idempotency-Key (api.hpp): claims the key before the API runs; a repeat gets the stored
+  // reply, marked Idempotent-Replayed, with CORS for this request.
+  [[nodiscard]] std::optional<HttpResponse> claim_idempotency_key() {
+    auto config = api->idempotency();
+    if (!config) return std::nullopt;
+    std::optional<Json> key;
+    if (config->key.empty()) {
+      auto header = api->request().headers.get("idempotency-key");
+      if (header && !header->empty()) {
+        if (header->size() > kMaxIdempotencyKey) {
+          throw ValueError("The Idempotency-Key header is longer than " +
+                           std::to_string(kMaxIdempotencyKey) + " characters");
+        }
+        key = *header;
+      }
+    } else {
+      key = idempotency::key_material(*config, api->data());
+    }
+    if (!key) {
+      if (config->raise_on_missing_key) {
+        throw IdempotencyKeyError(config->key.empty() ? "The Idempotency-Key header is required"
+                                                      : "The request has no idempotency key");
+      }
+      return std::nullopt;  // an ordinary request
+    }
+    // The caller is part of the key: one client's key never replays another's reply.
+    Json caller = nullptr;
+    if (const auto& user = api->current_user()) caller = user->value("_id", Json(nullptr));
+    Json material = Json::array({request_method(), caller, *key});
+    Json payload = {{"path", api->request().path}, {"data", api->data()}};
+    idempotent.emplace(std::move(*config), "api:" + std::string(entry->class_name), material,
+                       payload);
+    if (idempotent->claim() != idempotency::Record::Outcome::replay) return std::nullopt;
+    log->info("A repeat of an idempotent request: the stored reply is sent");
+    auto stored = parse_json(idempotent->stored_result(), "The stored idempotent reply");
+    HttpResponse response;
+    response.status = stored.value("status", 200);
+    for (const auto& pair : stored.value("headers", Json::array())) {
+      response.headers.add(pair.at(0).get<std::string>(), pair.at(1).get<std::string>());
+    }
+    response.body = base64_decode(stored.value("body", ""));
+    response.base64 = stored.value("base64", false);
+    response.headers.set("Idempotent-Replayed", "true");
+    cors().apply(api->request(), response.headers, false);
+    return response;
+  }
+
+  // Keeps the reply of a claimed key: 2xx-4xx are the request's answer and replayed; a 5xx (or
+  // a crash) releases the key so a retry runs again.
+  void finish_idempotency(const HttpResponse& response) {
+    if (!idempotent) return;
+    if (response.status >= 500) {
+      idempotent->release();
+      return;
+    }
+    Json headers = Json::array();
+    for (const auto& [name, value] : response.headers) {
+      // CORS is recomputed for the request that gets the replay.
+      if (name.size() >= 15 && detail::iequals(name.substr(0, 15), "access-control-")) continue;
+      headers.push_back({name, value});
+    }
+    idempotent->complete(dump_json({{"status", response.status},
+                                    {"headers", std::move(headers)},
+                                    {"body", base64_encode(response.body)},
+                                    {"base64", response.base64}}));
+  }
+
+  [[nodiscard]] std::string request_method() const { return api->request().method; }
+
+  static constexpr std::size_t kMaxIdempotencyKey = 255;
+  std::optional<idempotency::Record> idempotent;
+
   // The API's reply: its body (JSON, or raw bytes base64-encoded unless textual), CORS, then
   // the headers the handler set, which win over the defaults (Content-Type, CORS).
   [[nodiscard]] HttpResponse respond() {
@@ -349,6 +424,12 @@ struct ApiDispatcher::Call {
 HttpResponse ApiDispatcher::handle(HttpRequest request,
                                    const runtime::InvocationContext& context) const {
   const bool head = request.method == "HEAD";
+  // Under Lambda the invocation carries the trace (Lambda-Runtime-Trace-Id); where it does not
+  // (the emulator, a direct call) the request's own X-Amzn-Trace-Id is followed, if valid.
+  std::optional<trace::Scope> request_trace;
+  if (trace::current().empty()) {
+    request_trace.emplace(request.headers.get_or("x-amzn-trace-id", ""));
+  }
   Call call(*this, context, std::move(request));
   SessionScope scope{Session{}};
   HttpResponse response;
@@ -358,12 +439,14 @@ HttpResponse ApiDispatcher::handle(HttpRequest request,
     call.make(std::move(match));
     call.authenticate();
     call.bind();
+    if (auto replay = call.claim_idempotency_key()) return std::move(*replay);
     call.run();
     response = call.respond();
   } catch (...) {
     response = error_response(std::current_exception(), call.request_id, *call.log);
     call.cors().apply(call.current(), response.headers, false);
   }
+  call.finish_idempotency(response);
   if (response.status == 204 || response.status == 304) {
     response.headers.remove("Content-Type");  // no content
   }

@@ -1,6 +1,7 @@
 #include <aws_helper/base64.hpp>
 #include <aws_helper/error.hpp>
 #include <aws_helper/http.hpp>
+#include <aws_helper/trace.hpp>
 
 #include "core/text.hpp"
 
@@ -345,8 +346,11 @@ HttpRequest parse_http_event(const Json& event, const std::vector<std::string>& 
   request.method = detail::upper(request.method);
 
   request.request_id = string_member(ctx, "requestId", "requestContext.requestId");
+  // ALB sends no request id; its trace header stands in. The client may have sent that header
+  // (ALB keeps the Root it is given), so only a valid one is used: the id is quoted in replies
+  // and logs.
   if (request.request_id.empty())
-    request.request_id = request.headers.get_or("x-amzn-trace-id", "");
+    request.request_id = trace::sanitize(request.headers.get_or("x-amzn-trace-id", ""));
   request.stage = string_member(ctx, "stage", "requestContext.stage");
   if (const Json* authorizer = member(ctx, "authorizer")) request.authorizer = *authorizer;
 

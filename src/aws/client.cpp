@@ -12,6 +12,7 @@
 #include <aws_helper/deadline.hpp>
 #include <aws_helper/env.hpp>
 #include <aws_helper/log.hpp>
+#include <aws_helper/trace.hpp>
 
 #include "aws/client_detail.hpp"
 #include "http/http_client.hpp"
@@ -251,6 +252,10 @@ void AwsClient::set_sleep_for_tests(std::function<void(std::chrono::milliseconds
 AwsResponse AwsClient::send(const AwsRequest& request) const {
   auto where = split_endpoint(endpoint_);
   std::string path = where.base_path + (request.path.empty() ? "/" : request.path);
+  // The caller's trace, so the service (SNS, SQS, Lambda, ECS) continues it; unless the caller
+  // set the header itself.
+  std::string trace_header =
+      request.headers.contains(trace::kHttpHeader) ? std::string() : trace::current();
   bool refreshed = false;
   for (int attempt = 0;; ++attempt) {
     auto credentials = CredentialsProvider::current();
@@ -270,6 +275,9 @@ AwsResponse AwsClient::send(const AwsRequest& request) const {
     wire.url = where.origin + path + (request.query.empty() ? "" : "?" + request.query);
     wire.headers = request.headers;
     for (const auto& [name, value] : signed_request.headers) wire.headers.add(name, value);
+    // Added after signing, as botocore leaves it out of the signature: X-Ray and proxies
+    // rewrite it on the way, which must not break the signature.
+    if (!trace_header.empty()) wire.headers.add(std::string(trace::kHttpHeader), trace_header);
     wire.body = request.body;
     wire.timeout = request.timeout;
 

@@ -4,6 +4,7 @@
 #include <aws_helper/log.hpp>
 #include <aws_helper/session.hpp>
 #include <aws_helper/sigv4.hpp>
+#include <aws_helper/trace.hpp>
 
 #include "clients/service_registry.hpp"
 #include "core/text.hpp"
@@ -82,6 +83,12 @@ Json ApiClient::request(const std::string& method, const std::string& path, cons
   request.timeout = timeout_;
   request.connect_timeout = std::min(timeout_, std::chrono::milliseconds(10000));
   if (!request.headers.contains("Accept")) request.headers.add("Accept", "application/json");
+  // The caller's trace, so the service called continues it (API Gateway and ALB pass it on).
+  if (!request.headers.contains(trace::kHttpHeader)) {
+    if (auto header = trace::current(); !header.empty()) {
+      request.headers.add(std::string(trace::kHttpHeader), std::move(header));
+    }
+  }
   if (const auto& state = get_session().state(); state) {
     if (const std::string header = state_header_name(); !request.headers.contains(header)) {
       request.headers.add(header, *state);

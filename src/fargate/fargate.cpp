@@ -10,6 +10,7 @@
 #include <aws_helper/error.hpp>
 #include <aws_helper/fargate.hpp>
 #include <aws_helper/state_validator.hpp>
+#include <aws_helper/trace.hpp>
 
 #include "core/stop_signal.hpp"
 #include "core/text.hpp"
@@ -96,6 +97,34 @@ extern "C" void on_task_sigterm(int /*signal*/) {
 }
 }  // namespace
 
+namespace {
+
+// The idempotency record of this run, claimed: nullopt when the task is not idempotent (or its
+// run has no key and that is allowed); `replay` set when the run already completed.
+std::optional<idempotency::Record> claim_run(const FargateTask& task, const Json& session,
+                                             bool& replay) {
+  auto config = task.idempotency();
+  if (!config) return std::nullopt;
+  std::vector<std::string> names = config->key;
+  if (names.empty()) names.emplace_back("RUN_ID");
+  std::optional<Json> key = Json::array();
+  for (const auto& name : names) {
+    auto value = task.get_env(name);
+    if (!value || value->empty()) {
+      key.reset();
+      break;
+    }
+    key->push_back(*value);
+  }
+  Json payload = {{"key", key ? *key : Json(nullptr)}, {"session", session}};
+  std::optional<idempotency::Record> record;
+  record.emplace(std::move(*config), "task:" + task.logger().name(), key, payload);
+  replay = record->claim() == idempotency::Record::Outcome::replay;
+  return record;
+}
+
+}  // namespace
+
 bool FargateTask::stop_requested() noexcept {
   return task_stop_requested.load();
 }
@@ -104,6 +133,9 @@ int FargateTask::run(std::string_view class_name) {
   name_logger(class_name);
   task_stop_requested = false;
   detail::SigtermScope sigterm{on_task_sigterm};
+  // The trace of whoever launched the task (FargateExecutor sets it), on every line it logs.
+  trace::Scope trace_scope{get_env(std::string(trace::kEnvironmentVariable)).value_or("")};
+  std::optional<idempotency::Record> record;
   try {
     auto text = require_env("SESSION");
     auto value = parse_json(text, "SESSION");
@@ -111,15 +143,24 @@ int FargateTask::run(std::string_view class_name) {
     auto session = Session::from_json(value);
     if (session.state() && !session.state()->empty()) StateValidator::validate(*session.state());
     SessionScope scope{session};
+    bool replay = false;
+    record = claim_run(*this, value, replay);
+    if (replay) {
+      logger().info("This run already completed (idempotency): nothing to do");
+      return 0;
+    }
     logger().info("Task started");
     execute();
     if (stop_requested()) {
       logger().info("Task finished after SIGTERM (stop requested)");
+      if (record) record->release();  // cut short: a new run does the rest
     } else {
       logger().info("Task finished");
+      if (record) record->complete("null");
     }
     return 0;
   } catch (const std::exception& error) {
+    if (record) record->release();
     logger().with(LogLevel::error, std::string("Task failed: ") + error.what(),
                   {{"error_type", error_type_of(error)}});
     return 1;
@@ -179,6 +220,9 @@ Json FargateExecutor::run_task_request(const std::string& task_name, const EnvMa
   environment.push_back({{"name", "TASK_NAME"}, {"value", task_name}});
   if (!has("CONSTITUTION_STATE") && session.state()) {
     environment.push_back({{"name", "CONSTITUTION_STATE"}, {"value", *session.state()}});
+  }
+  if (auto header = trace::current(); !header.empty() && !has("_X_AMZN_TRACE_ID")) {
+    environment.push_back({{"name", std::string(trace::kEnvironmentVariable)}, {"value", header}});
   }
   Json vpc = {{"subnets", subnets_},
               {"assignPublicIp", options.assign_public_ip ? "ENABLED" : "DISABLED"}};

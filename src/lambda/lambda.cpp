@@ -1,5 +1,6 @@
 #include <aws_helper/document.hpp>
 #include <aws_helper/error.hpp>
+#include <aws_helper/idempotency.hpp>
 #include <aws_helper/lambda.hpp>
 #include <aws_helper/state_validator.hpp>
 
@@ -48,6 +49,7 @@ Json run_lambda(Lambda& lambda, const Json& event, const runtime::InvocationCont
   invocation.context = context;
   lambda.begin(std::move(invocation), class_name);
   SessionScope scope{Session{}};
+  std::optional<idempotency::Record> record;
   try {
     if (!event.is_object()) throw ValueError("The event must be a JSON object");
     auto& in = lambda.invocation();
@@ -58,6 +60,14 @@ Json run_lambda(Lambda& lambda, const Json& event, const runtime::InvocationCont
     set_session(session_from_event(event, lambda.requires_state()));
     if (const Schema* schema = lambda.schema()) in.data = schema->validate(in.data);
     lambda.validate();
+    if (auto config = lambda.idempotency()) {
+      auto key = idempotency::key_material(*config, in.data);
+      record.emplace(std::move(*config), "lambda:" + std::string(class_name), key, in.data);
+      if (record->claim() == idempotency::Record::Outcome::replay) {
+        lambda.logger().info("A repeat of an idempotent event: the stored result is returned");
+        return parse_json(record->stored_result(), "The stored idempotent result");
+      }
+    }
     Json result = lambda.process();
 
     Json envelope = Json::object();
@@ -69,8 +79,17 @@ Json run_lambda(Lambda& lambda, const Json& event, const runtime::InvocationCont
     }
     // As the seed: ObjectId, dates, Decimal128, binary leave as plain JSON.
     envelope["data"] = serialize_mongo_types(result);
+    if (record) {
+      // A partial failure is not a result to replay: the retry runs again.
+      if (failure) {
+        record->release();
+      } else {
+        record->complete(dump_json(envelope));
+      }
+    }
     return envelope;
   } catch (const std::exception& error) {
+    if (record) record->release();
     lambda.logger().error("Error in Lambda execution: {}", error.what());
     return error_envelope(error);
   }

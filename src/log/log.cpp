@@ -76,7 +76,7 @@ std::string timestamp() {
                      static_cast<int>(ms));
 }
 
-void emit_line(const std::string& line) {
+void emit_line(std::string_view line) {
   auto& state = sink_state();
   std::lock_guard lock(state.mutex);
   if (state.sink != nullptr) {
@@ -173,6 +173,10 @@ void write(LogLevel level, std::string_view logger, std::string_view message, co
     if (fields != nullptr && fields->is_object()) line += " " + dump_json(*fields);
     line = redact(line);
   }
+  emit_line(line);
+}
+
+void write_raw(std::string_view line) {
   emit_line(line);
 }
 

@@ -6,6 +6,7 @@
 #include <aws_helper/env.hpp>
 #include <aws_helper/error.hpp>
 #include <aws_helper/log.hpp>
+#include <aws_helper/metrics.hpp>
 #include <aws_helper/runtime.hpp>
 #include <aws_helper/session.hpp>
 
@@ -119,6 +120,9 @@ InvocationResult invoke_once(const Handler& handler, const InvocationRequest& re
       result.error_message =
           "The handler threw an exception that does not derive from std::exception";
     }
+    // The invocation's metrics, whatever its outcome, while its request id is still set; before
+    // the reply is posted, since Lambda may freeze the process as soon as it is.
+    metrics::detail::end_invocation();
   }
   current = nullptr;
   log::clear_request_context();

@@ -25,6 +25,7 @@
 #include <aws_helper/openapi.hpp>
 #include <aws_helper/sample_events.hpp>
 #include <aws_helper/service.hpp>
+#include <aws_helper/trace.hpp>
 
 #include "core/text.hpp"
 
@@ -49,19 +50,29 @@ std::string raw_path(const httplib::Request& request) {
   return request.target.substr(0, request.target.find('?'));
 }
 
-// The event API Gateway would send for this request (aws_helper/sample_events.hpp).
+// The trace of a request, as API Gateway makes it: the client's X-Amzn-Trace-Id when it is a
+// valid one, else a new trace (a malformed header is dropped, never passed on).
+std::string request_trace(const httplib::Request& request) {
+  auto given = trace::sanitize(request.get_header_value(std::string(trace::kHttpHeader)));
+  return given.empty() ? trace::new_root() : given;
+}
+
+// The event API Gateway would send for this request (aws_helper/sample_events.hpp), with the
+// request's trace as its X-Amzn-Trace-Id header.
 Json make_event(const httplib::Request& request, const std::string& raw_body, bool rest,
-                const std::string& request_id, const std::string& host) {
+                const std::string& request_id, const std::string& host,
+                const std::string& trace_header) {
   sample_events::HttpInput input;
   input.method = request.method;
   input.path = raw_path(request);
   input.query = raw_query(request);
   for (const auto& [name, value] : request.headers) {
     if (name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" ||
-        name == "LOCAL_PORT")
+        name == "LOCAL_PORT" || detail::lower(name) == "x-amzn-trace-id")
       continue;
     input.headers.emplace_back(name, value);
   }
+  input.headers.emplace_back(std::string(trace::kHttpHeader), trace_header);
   input.body = raw_body;
   input.source_ip = request.remote_addr;
   input.request_id = request_id;
@@ -301,8 +312,11 @@ int serve_http(const ServiceDefinition& service, const LocalServerOptions& optio
     invocation.context.deadline = std::chrono::system_clock::now() + std::chrono::seconds(30);
     invocation.context.function_arn =
         fmt::format("arn:aws:lambda:local:000000000000:function:{}", service.name);
-    invocation.payload = dump_json(
-        make_event(request, raw_body, options.rest_events, invocation.context.request_id, host));
+    // The invocation's trace, as Lambda's Lambda-Runtime-Trace-Id would give it.
+    invocation.context.trace_id = request_trace(request);
+    invocation.payload =
+        dump_json(make_event(request, raw_body, options.rest_events, invocation.context.request_id,
+                             host, invocation.context.trace_id));
     runtime::InvocationResult result = runtime::invoke_once(handler, invocation);
     if (!result.ok) {
       // What API Gateway answers when the function fails.

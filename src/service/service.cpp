@@ -15,6 +15,7 @@
 #include <aws_helper/env.hpp>
 #include <aws_helper/limits.hpp>
 #include <aws_helper/log.hpp>
+#include <aws_helper/metrics.hpp>
 #include <aws_helper/openapi.hpp>
 #include <aws_helper/permissions.hpp>
 #include <aws_helper/sample_events.hpp>
@@ -88,6 +89,7 @@ int invoke_locally(const ServiceDefinition& service, const std::string& name,
   try {
     (void)limits();
     handler = find_handler(service, name);
+    (void)metrics::config();
   } catch (const Error& error) {
     std::cerr << error.error_type() << ": " << error.what() << "\n";
     return 1;
@@ -157,6 +159,7 @@ int serve(const ServiceDefinition& service, std::string handler_name) {
   try {
     (void)limits();  // a malformed limit setting fails here, not at the first request
     handler = find_handler(service, handler_name);
+    (void)metrics::config();  // so does a metrics namespace CloudWatch would refuse
   } catch (const Error& error) {
     runtime::report_init_error(error.error_type(), error.what());
     return 1;
@@ -377,6 +380,13 @@ int run_task(const ServiceDefinition& service, std::string_view name) {
     logger().error("No task named: give `bootstrap task <name>` or set TASK_NAME");
     return 1;
   }
+  try {
+    metrics::set_default_service(service.name);
+    (void)metrics::config();  // a metrics namespace CloudWatch would refuse fails the task here
+  } catch (const std::exception& error) {
+    logger().error("{}", error.what());
+    return 1;
+  }
   for (const auto& entry : service.tasks) {
     if (entry.name != task_name) continue;
     std::unique_ptr<FargateTask> task;
@@ -386,8 +396,9 @@ int run_task(const ServiceDefinition& service, std::string_view name) {
       logger().error("Cannot create {}: {}", entry.class_name, error.what());
       return 1;
     }
+    int status = 1;
     try {
-      return task->run(entry.class_name);
+      status = task->run(entry.class_name);
     } catch (...) {
       // run() turns every std::exception into exit code 1; this is the rest (a thrown int, a
       // foreign exception type), which must not terminate the container with SIGABRT.
@@ -395,8 +406,10 @@ int run_task(const ServiceDefinition& service, std::string_view name) {
           "Task failed: {} threw an exception that does not derive from "
           "std::exception",
           entry.class_name);
-      return 1;
     }
+    // The task's metrics, whatever its outcome, before the container exits.
+    metrics::detail::end_task();
+    return status;
   }
   std::vector<std::string> known;
   for (const auto& entry : service.tasks) known.emplace_back(entry.name);
@@ -407,6 +420,8 @@ int run_task(const ServiceDefinition& service, std::string_view name) {
 
 std::optional<runtime::Handler> find_handler(const ServiceDefinition& service,
                                              std::string_view handler) {
+  // The service dimension of the metrics, unless SERVICE_NAME names it.
+  metrics::set_default_service(service.name);
   if (handler == "api" && !service.apis.empty()) return api_handler(service.apis);
   if (handler.substr(0, kSqsPrefix.size()) == kSqsPrefix) {
     // The seed's spelling (sqs_handler('title-indexed')) and the file's (title_indexed) both work.
@@ -428,6 +443,7 @@ std::optional<runtime::Handler> find_handler(const ServiceDefinition& service,
 // Over 60 lines: the bootstrap's subcommands dispatched in one place, as a main() does.
 // NOLINTNEXTLINE(readability-function-size)
 int service_main(int argc, char** argv, const ServiceDefinition& service) {
+  metrics::set_default_service(service.name);
   CLI::App app{fmt::format("{}: AWS Lambda bootstrap built with aws-cpp-helper", service.name)};
   app.set_version_flag("--version", std::string(kVersion));
   app.require_subcommand(0, 1);

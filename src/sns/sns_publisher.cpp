@@ -7,6 +7,7 @@
 #include <aws_helper/log.hpp>
 #include <aws_helper/session.hpp>
 #include <aws_helper/sns.hpp>
+#include <aws_helper/trace.hpp>
 
 #include "sns/sns_detail.hpp"
 
@@ -17,6 +18,8 @@ constexpr std::string_view kVersion = "2010-03-31";
 constexpr std::size_t kMaxBatch = 10;
 // SNS's limit for a message with its attributes (256 KiB).
 constexpr std::size_t kMaxMessageBytes = 262144;
+// What an SQS subscriber accepts (SQS's limit of message attributes).
+constexpr std::ptrdiff_t kMaxAttributes = 10;
 
 bool empty_content(const Json& content) {
   return content.is_null() ||
@@ -44,6 +47,30 @@ Attribute typed_attribute(const std::string& name, const Json& value) {
                      "' is an object: give {\"DataType\": ..., \"Value\": ...} or a plain value");
   }
   throw ValueError("Message attribute '" + name + "' has an unsupported type");
+}
+
+// The message's attributes with what the framework carries along: a copy (the caller's
+// attributes are never touched) with the session and the trace added when the caller set none.
+Json carried_attributes(const Json& message) {
+  Json attributes = Json::object();
+  if (auto given = message.find("attributes"); given != message.end() && !given->is_null()) {
+    if (!given->is_object()) throw ValueError("Message attributes must be an object");
+    attributes = *given;
+  }
+  if (!attributes.contains("session")) {
+    auto session = get_session().to_json();
+    if (!session.empty()) attributes["session"] = encode_session_attribute(session);
+  }
+  const std::string trace_name(trace::kMessageAttribute);
+  if (!attributes.contains(trace_name)) {
+    // Last, and only while there is room: SQS takes at most 10 message attributes, and drops a
+    // raw-delivered SNS message with more; the caller's attributes and the session come first.
+    auto count = std::count_if(attributes.begin(), attributes.end(),
+                               [](const Json& value) { return !value.is_null(); });
+    auto header = trace::current();
+    if (!header.empty() && count < kMaxAttributes) attributes[trace_name] = std::move(header);
+  }
+  return attributes;
 }
 
 std::string text_of(const pugi::xml_node& node, const char* name) {
@@ -139,17 +166,9 @@ std::vector<std::pair<std::string, std::string>> SNSPublisher::message_parameter
     add(prefix + parameter, *it);
   }
 
-  // A copy: the caller's attributes are never touched.
-  Json attributes = Json::object();
-  if (auto given = message.find("attributes"); given != message.end() && !given->is_null()) {
-    if (!given->is_object()) throw ValueError("Message attributes must be an object");
-    attributes = *given;
-  }
-  if (!attributes.contains("session")) {
-    auto session = get_session().to_json();
-    if (!session.empty()) attributes["session"] = encode_session_attribute(session);
-  }
   int n = 0;
+  // Held in a variable: a range-for over items() of a temporary would outlive the temporary.
+  const Json attributes = carried_attributes(message);
   for (const auto& [name, value] : attributes.items()) {
     if (value.is_null()) continue;
     auto attribute = typed_attribute(name, value);

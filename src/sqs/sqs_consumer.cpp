@@ -152,17 +152,121 @@ std::string SQSConsumer::get_queue_url() {
   return "https://sqs." + region + ".amazonaws.com/" + account + "/" + service + queue + "-" + env;
 }
 
+namespace {
+
+// The id SNS gave the message when the record is an SNS notification (the same for each of
+// SNS's own duplicate deliveries), else the SQS message id.
+std::string delivery_id(const Json& record) {
+  auto body = string_field(record, "body");
+  if (!body.empty() && body.front() == '{') {
+    try {
+      auto envelope = parse_json(body);
+      if (string_field(envelope, "Type") == "Notification") {
+        auto id = string_field(envelope, "MessageId");
+        if (!id.empty()) return id;
+      }
+    } catch (const ValueError&) {
+      // Not JSON: the SQS message id.
+    }
+  }
+  return string_field(record, "messageId");
+}
+
+}  // namespace
+
+idempotency::Record SQSConsumer::idempotency_record(const IdempotencyConfig& config,
+                                                    const Json& record) const {
+  Json content = extract_content_message(record);
+  std::optional<Json> key;
+  if (config.key.empty()) {
+    auto id = delivery_id(record);
+    if (!id.empty()) key = id;
+  } else {
+    key = idempotency::key_material(config, content);
+  }
+  return {config, "sqs:" + logger().name(), key, content};
+}
+
+void SQSConsumer::process_idempotent_record(const IdempotencyConfig& config, const Json& record) {
+  auto claim = idempotency_record(config, record);
+  if (claim.claim() == idempotency::Record::Outcome::replay) {
+    logger().info("Message {} was already processed: skipped", string_field(record, "messageId"));
+    return;
+  }
+  try {
+    process_record(record);
+  } catch (...) {
+    claim.release();
+    throw;
+  }
+  claim.complete("null");
+}
+
+void SQSConsumer::process_idempotent_batch(const IdempotencyConfig& config,
+                                           std::span<const Json> records) {
+  // Records already processed count as successful; records in progress elsewhere or refused
+  // (a mismatch) fail alone; process_batch() gets the rest.
+  std::vector<Json> fresh;
+  std::vector<idempotency::Record> claims;
+  for (const auto& record : records) {
+    auto id = string_field(record, "messageId");
+    try {
+      auto claim = idempotency_record(config, record);
+      if (claim.claim() == idempotency::Record::Outcome::replay) {
+        logger().info("Message {} was already processed: skipped", id);
+        continue;
+      }
+      fresh.push_back(record);
+      claims.push_back(std::move(claim));
+    } catch (const std::exception& error) {
+      add_message_failed(id, error.what());
+    }
+  }
+  if (fresh.empty()) return;
+  try {
+    process_batch(fresh);
+  } catch (...) {
+    for (auto& claim : claims) claim.release();
+    throw;
+  }
+  for (std::size_t i = 0; i < fresh.size(); ++i) {
+    auto id = string_field(fresh[i], "messageId");
+    bool failed = false;
+    {
+      std::lock_guard lock(failed_mutex_);
+      failed = std::any_of(failed_.begin(), failed_.end(),
+                           [&](const Failure& f) { return f.message_id == id; });
+    }
+    if (failed) {
+      claims[i].release();
+    } else {
+      claims[i].complete("null");
+    }
+  }
+}
+
 Json SQSConsumer::run(const Json& event, std::string_view class_name) {
   name_logger(class_name);
   sqs_detail::ConsumerHooks hooks;
   hooks.mode = processing_mode();
-  hooks.process_record = [this](const Json& record) { process_record(record); };
-  hooks.process_batch = [this](std::span<const Json> records) {
+  auto config = idempotency();
+  hooks.process_record = [this, &config](const Json& record) {
+    if (config) {
+      process_idempotent_record(*config, record);
+    } else {
+      process_record(record);
+    }
+  };
+  hooks.process_batch = [this, &config](std::span<const Json> records) {
     {
       std::lock_guard lock(failed_mutex_);
       failed_.clear();
     }
-    process_batch(records);
+    if (config) {
+      process_idempotent_batch(*config, records);
+    } else {
+      process_batch(records);
+    }
   };
   hooks.reported_failure = [this](const std::string& message_id) -> std::optional<std::string> {
     std::lock_guard lock(failed_mutex_);  // add_message_failed may run on pool threads

@@ -5,6 +5,7 @@
 
 #include <aws_helper/session.hpp>
 #include <aws_helper/state_validator.hpp>
+#include <aws_helper/trace.hpp>
 
 namespace aws_helper::sqs_detail {
 namespace {
@@ -81,17 +82,32 @@ struct Group {
   std::vector<std::size_t> indexes;
 };
 
+// Each record carries its own trace (trace::from_sqs_record); a group runs under the first one
+// its records carry, and every record whose trace differs is logged with it, so a search for
+// that trace still finds where its message went.
+std::string group_trace(const Group& group, const std::vector<std::string>& traces) {
+  for (auto i : group.indexes) {
+    if (!traces[i].empty()) return traces[i];
+  }
+  return {};
+}
+
 // One event's run: the records, their ids and outcomes, and the FIFO rule that once a record
 // failed every later one waits (it is reported failed, so SQS retries it after the first).
 class Run {
  public:
   Run(const Json& records, const ConsumerHooks& hooks)
       : records_(records), hooks_(hooks), fifo_(is_fifo(records)), outcomes_(records.size()) {
-    for (std::size_t i = 0; i < records.size(); ++i) ids_.push_back(message_id_of(records[i], i));
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      ids_.push_back(message_id_of(records[i], i));
+      traces_.push_back(trace::from_sqs_record(records[i]));
+    }
   }
 
   Json single() {
     for (std::size_t i = 0; i < records_.size(); ++i) {
+      // The record's trace for its work and for the line that reports its failure.
+      trace::Scope trace_scope{traces_[i]};
       if (skipped(i)) continue;
       try {
         SessionScope scope{checked_session(SQSConsumer::extract_session(records_[i]))};
@@ -130,6 +146,7 @@ class Run {
         readable[i] = false;
         continue;
       }
+      trace::Scope trace_scope{traces_[i]};
       try {
         static_cast<void>(SQSConsumer::extract_content_message(records_[i]));
       } catch (const std::exception& error) {
@@ -168,6 +185,14 @@ class Run {
     std::vector<Json> batch;
     batch.reserve(group.indexes.size());
     for (auto i : group.indexes) batch.push_back(records_[i]);
+    auto trace_header = group_trace(group, traces_);
+    trace::Scope trace_scope{trace_header};
+    for (auto i : group.indexes) {
+      if (!traces_[i].empty() && traces_[i] != trace_header) {
+        hooks_.logger->with(LogLevel::info, "Message runs in a batch under another trace",
+                            {{"messageId", ids_[i]}, {"recordTraceId", traces_[i]}});
+      }
+    }
     try {
       SessionScope scope{checked_session(group.session)};
       hooks_.process_batch(batch);
@@ -189,6 +214,7 @@ class Run {
   const ConsumerHooks& hooks_;
   const bool fifo_;
   std::vector<std::string> ids_;
+  std::vector<std::string> traces_;  // each record's, canonical; "" when it carries none
   std::vector<Outcome> outcomes_;
   bool stopped_ = false;
 };

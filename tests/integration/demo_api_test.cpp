@@ -3,6 +3,7 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <aws_helper/api_client.hpp>
 #include <aws_helper/document.hpp>
@@ -166,6 +167,30 @@ TEST_F(DemoApiTest, ShippingsPostValidatesAndCreates) {
   ASSERT_TRUE(missing_items);
   EXPECT_EQ(missing_items->status, 400);
   EXPECT_EQ(json(missing_items)["details"][0]["type"], "too_short");
+}
+
+TEST_F(DemoApiTest, ShippingsPostWithAnIdempotencyKeyCreatesOnce) {
+  auto client = server_->client();
+  // A key of this process: each test case is its own process, and the ASan pass reruns it.
+  std::string key = "test-" + std::to_string(::getpid());
+  httplib::Headers headers = {{"constitution-state", "connecticut"}, {"Idempotency-Key", key}};
+  const std::string body = R"({"customer_id": "c-7", "address": "7 Elm St", "items": ["box"]})";
+  auto shippings = ferretdb()["deliveries"]["shippings"];
+  auto before = shippings.count_documents({{"customer_id", "c-7"}});
+  auto first = client.Post("/shippings", headers, body, "application/json");
+  auto second = client.Post("/shippings", headers, body, "application/json");
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ(first->status, 201) << first->body;
+  EXPECT_EQ(second->status, 201);
+  EXPECT_EQ(second->body, first->body);  // the same shipping_id
+  EXPECT_EQ(second->get_header_value("Idempotent-Replayed"), "true");
+  EXPECT_EQ(shippings.count_documents({{"customer_id", "c-7"}}), before + 1);
+  // The key with another body is refused.
+  auto other = client.Post("/shippings", headers,
+                           R"({"customer_id": "c-8", "address": "8 Elm St", "items": ["box"]})",
+                           "application/json");
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 422) << other->body;
 }
 
 TEST_F(DemoApiTest, AdminOnlyEndpoint) {

@@ -276,7 +276,7 @@ TEST(EmulatorTest, UnknownHandlerIsAnInitErrorListingTheKnownOnes) {
       error["errorMessage"],
       "Unknown handler 'lambda:nope'. Known handlers: api, lambda:big-reply, "
       "lambda:context-info, lambda:fan-out, lambda:model-query, lambda:stateful, lambda:throw-int, "
-      "lambda:throw-std, lambda:validated, sqs:orders-batch, sqs:session-echo");
+      "lambda:throw-std, lambda:validated, sqs:orders-batch, sqs:session-echo, sqs:trace-relay");
 }
 
 Cluster ferretdb() {

@@ -11,6 +11,7 @@
 #include <aws_helper/base64.hpp>
 #include <aws_helper/document.hpp>
 #include <aws_helper/limits.hpp>
+#include <aws_helper/trace.hpp>
 
 namespace aws_helper {
 namespace {
@@ -96,7 +97,7 @@ TEST_F(DispatchTest, GetDataIsTheQueryAndTheBodyIsMongoJson) {
   EXPECT_EQ(reply["headers"]["X-Total-Count"], "42");
   EXPECT_EQ(reply["headers"]["Access-Control-Allow-Origin"], "*");
   EXPECT_EQ(reply["headers"]["Access-Control-Allow-Headers"],
-            "Content-Type,Authorization,constitution-state");
+            "Content-Type,Authorization,Idempotency-Key,constitution-state");
   EXPECT_EQ(reply["headers"]["Access-Control-Allow-Methods"], "GET,POST,PUT,PATCH,DELETE,OPTIONS");
   Json body = body_of(reply);
   EXPECT_EQ(body["method"], "get");
@@ -342,5 +343,47 @@ TEST_F(DispatchTest, StateModeNeedsTheHeader) {
   EXPECT_EQ(body_of(reply)["message"], "Token cannot be empty");
   unsetenv("AUTHORIZATION");
 }
+}  // namespace
+}  // namespace aws_helper
+
+namespace aws_helper {
+namespace {
+
+class TraceAPI : public API {
+ public:
+  void process() override { set_body({{"trace", trace::current()}}); }
+};
+
+std::unique_ptr<API> make_trace() {
+  return std::make_unique<TraceAPI>();
+}
+
+const ApiEntry kTraceApis[] = {
+    {"trace", "list", "TraceListAPI", "src/api/trace/list.cpp", &make_trace}};
+
+Json trace_of(const ApiDispatcher& dispatcher, const Json& headers) {
+  Json event = {{"version", "2.0"},
+                {"rawPath", "/trace"},
+                {"rawQueryString", ""},
+                {"headers", headers},
+                {"requestContext", {{"http", {{"method", "GET"}}}, {"stage", "$default"}}}};
+  Json reply = dispatcher.handle(event, {});
+  return Json::parse(reply["body"].get<std::string>())["trace"];
+}
+
+TEST(DispatchTraceTest, WithoutAnInvocationTraceTheRequestHeaderIsFollowed) {
+  unsetenv("AUTHORIZATION");
+  ApiDispatcher dispatcher{kTraceApis};
+  const std::string header = "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1";
+  EXPECT_EQ(trace_of(dispatcher, {{"x-amzn-trace-id", header}}), header);
+  EXPECT_EQ(trace::current(), "");  // restored after the request
+  // A malformed header is ignored, never followed.
+  EXPECT_EQ(trace_of(dispatcher, {{"x-amzn-trace-id", "Root=nope\r\n"}}), "");
+  // The invocation's trace (Lambda's) wins over the header.
+  const std::string invocation = "Root=1-5759e988-00000000000000000000000a;Sampled=0";
+  trace::Scope scope{invocation};
+  EXPECT_EQ(trace_of(dispatcher, {{"x-amzn-trace-id", header}}), invocation);
+}
+
 }  // namespace
 }  // namespace aws_helper

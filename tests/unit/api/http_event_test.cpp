@@ -71,6 +71,22 @@ TEST(HttpEventTest, AlbDecodesPathAndQueryButNotAnEncodedSlash) {
   EXPECT_EQ(request.request_id, "Root=1-5c536348-3d683b8b04734faae651f476");
 }
 
+// ALB keeps the Root a client sends, so the trace header that stands in for ALB's missing
+// request id is used only when it is a valid one: the id is quoted in replies and logs.
+TEST(HttpEventTest, AlbRequestIdIsTheTraceHeaderOnlyWhenValid) {
+  Json event = fixture("alb.json");
+  event["multiValueHeaders"]["x-amzn-trace-id"] = {
+      "Self=1-67891234-12456789abcdef012345678; "
+      "Root=1-5c536348-3d683b8b04734faae651f476"};
+  EXPECT_EQ(parse_http_event(event).request_id,
+            "Root=1-5c536348-3d683b8b04734faae651f476;Self=1-67891234-12456789abcdef012345678");
+  for (const std::string& hostile :
+       {std::string("Root=1-<script>"), std::string(5000, 'R'), std::string("garbage")}) {
+    event["multiValueHeaders"]["x-amzn-trace-id"] = {hostile};
+    EXPECT_EQ(parse_http_event(event).request_id, "");
+  }
+}
+
 TEST(HttpEventTest, MalformedEventsNameTheProblem) {
   auto message = [](const Json& event) {
     try {

@@ -226,7 +226,7 @@ TEST_F(AuthModesTest, StateHeaderRenamesTheHeaderAndCorsFollows) {
   EXPECT_EQ(reply["statusCode"], 400);
   EXPECT_EQ(body(reply)["message"], "Header 'x-tenant' is required");
   EXPECT_EQ(reply["headers"]["Access-Control-Allow-Headers"],
-            "Content-Type,Authorization,x-tenant");
+            "Content-Type,Authorization,Idempotency-Key,x-tenant");
   EXPECT_EQ(call(dispatcher, "POST", "/reports", {{"X-Tenant", "ohio"}})["statusCode"], 200);
 }
 

@@ -16,6 +16,7 @@
 
 #include <aws_helper/aws.hpp>
 #include <aws_helper/deadline.hpp>
+#include <aws_helper/trace.hpp>
 
 #include "support/ports.hpp"
 
@@ -501,6 +502,45 @@ TEST_F(AwsEnvTest, AnUnreachableEndpointIsARetryableErrorWithNoStatus) {
     EXPECT_TRUE(error.retryable());
   }
   EXPECT_EQ(sleeps_.size(), 1U);
+}
+
+// Every call continues the current trace; like botocore, the header is left out of the
+// signature (X-Ray and proxies rewrite it), so the signature still verifies.
+TEST_F(AwsEnvTest, CallsCarryTheCurrentTraceOutsideTheSignature) {
+  use_test_credentials();
+  Server server;
+  std::mutex mutex;
+  std::vector<std::string> traces;
+  std::vector<std::string> signed_headers;
+  std::atomic<bool> all_valid{true};
+  server->Post("/", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(mutex);
+    traces.push_back(req.has_header("X-Amzn-Trace-Id") ? req.get_header_value("X-Amzn-Trace-Id")
+                                                       : "(none)");
+    auto authorization = req.get_header_value("Authorization");
+    auto begin = authorization.find("SignedHeaders=");
+    signed_headers.push_back(authorization.substr(begin, authorization.find(',', begin) - begin));
+    if (!signature_valid(req, {"AK", "SK", ""}, "us-east-1", "sqs")) all_valid = false;
+    res.set_content("{}", "application/x-amz-json-1.0");
+  });
+  set("AWS_ENDPOINT_URL", server.url());
+  AwsClient client("sqs", "SQS");
+  const std::string header = "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1";
+  static_cast<void>(client.json("AmazonSQS.ListQueues", "1.0", Json::object()));
+  {
+    trace::Scope scope{header};
+    static_cast<void>(client.json("AmazonSQS.ListQueues", "1.0", Json::object()));
+    // A header the caller set itself is sent (and signed) as given.
+    AwsRequest own;
+    own.headers.add("X-Amzn-Trace-Id", "Root=1-11111111-222222222222222222222222");
+    static_cast<void>(client.send(own));
+  }
+  ASSERT_EQ(traces.size(), 3U);
+  EXPECT_EQ(traces[0], "(none)");
+  EXPECT_EQ(traces[1], header);
+  EXPECT_EQ(traces[2], "Root=1-11111111-222222222222222222222222");
+  EXPECT_EQ(signed_headers[1].find("x-amzn-trace-id"), std::string::npos) << signed_headers[1];
+  EXPECT_TRUE(all_valid);
 }
 
 TEST_F(AwsEnvTest, RegionAndEndpointComeFromTheEnvironment) {

@@ -2,11 +2,16 @@
 // core's registry through a local core stub) and the header checks before sending. Calls to a
 // running service are in tests/integration/demo_api_test.cpp.
 #include <cstdlib>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
+#include <httplib.h>
 
 #include <aws_helper/api_client.hpp>
+#include <aws_helper/trace.hpp>
 
 #include "clients/service_registry.hpp"
 #include "support/core_stub.hpp"
@@ -154,6 +159,37 @@ TEST(ApiClientHeadersTest, HeadersWithCrLfOrNulAreRefused) {
   }
   EXPECT_NO_THROW(ApiClient("orders", {{"X-Trace", "a b\tc"}}));
   ::unsetenv("MICROSERVICE_URLS");
+}
+
+// The current trace goes as X-Amzn-Trace-Id, so the service called (behind API Gateway or an
+// ALB, which pass it on) continues it; a header given to the constructor wins.
+TEST(ApiClientHeadersTest, RequestsCarryTheCurrentTrace) {
+  httplib::Server server;
+  server.set_keep_alive_max_count(1);
+  std::mutex mutex;
+  std::vector<std::string> seen;
+  server.Get("/ping", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(mutex);
+    seen.push_back(req.has_header("X-Amzn-Trace-Id") ? req.get_header_value("X-Amzn-Trace-Id")
+                                                     : "(none)");
+    res.set_content("{}", "application/json");
+  });
+  int port = server.bind_to_any_port("127.0.0.1");
+  std::thread thread([&server] { server.listen_after_bind(); });
+  while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  ::setenv("MICROSERVICE_URLS",
+           (R"({"orders": "http://127.0.0.1:)" + std::to_string(port) + R"("})").c_str(), 1);
+  const std::string header = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8";
+  static_cast<void>(ApiClient("orders").get("/ping"));
+  {
+    trace::Scope scope{header};
+    static_cast<void>(ApiClient("orders").get("/ping"));
+    static_cast<void>(ApiClient("orders", {{"X-Amzn-Trace-Id", "Root=mine"}}).get("/ping"));
+  }
+  ::unsetenv("MICROSERVICE_URLS");
+  server.stop();
+  thread.join();
+  EXPECT_EQ(seen, (std::vector<std::string>{"(none)", header, "Root=mine"}));
 }
 
 }  // namespace

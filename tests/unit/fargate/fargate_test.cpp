@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <aws_helper/fargate.hpp>
+#include <aws_helper/trace.hpp>
 
 namespace aws_helper {
 namespace {
@@ -126,6 +127,73 @@ TEST_F(FargateEnvTest, WithoutASessionTheTaskStillGetsAnEmptyOne) {
   const auto& environment = request["overrides"]["containerOverrides"][0]["environment"];
   EXPECT_EQ(environment[0], (Json{{"name", "SESSION"}, {"value", "{}"}}));
   EXPECT_EQ(environment.size(), 2U);  // SESSION and TASK_NAME, no CONSTITUTION_STATE
+}
+
+constexpr const char* kTrace =
+    "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;"
+    "Sampled=1";
+
+TEST_F(FargateEnvTest, TheTaskGetsTheCurrentTraceInItsEnvironment) {
+  FargateExecutor executor("cluster-1", {"subnet-a"});
+  auto variable = [](const Json& request, const std::string& name) -> Json {
+    for (const auto& entry : request["overrides"]["containerOverrides"][0]["environment"]) {
+      if (entry["name"] == name) return entry["value"];
+    }
+    return nullptr;
+  };
+  EXPECT_EQ(variable(executor.run_task_request("search-tax", {}, {}), "_X_AMZN_TRACE_ID"), nullptr);
+  trace::Scope scope{kTrace};
+  EXPECT_EQ(variable(executor.run_task_request("search-tax", {}, {}), "_X_AMZN_TRACE_ID"), kTrace);
+  // One the caller gives wins (names are upper-cased, as every override's).
+  auto own = executor.run_task_request("search-tax", {{"_x_amzn_trace_id", "Root=mine"}}, {});
+  EXPECT_EQ(variable(own, "_X_AMZN_TRACE_ID"), "Root=mine");
+  std::size_t count = 0;
+  for (const auto& entry : own["overrides"]["containerOverrides"][0]["environment"]) {
+    count += entry["name"] == "_X_AMZN_TRACE_ID" ? 1U : 0U;
+  }
+  EXPECT_EQ(count, 1U);
+}
+
+class TraceRecordingTask : public FargateTask {
+ public:
+  using FargateTask::FargateTask;
+  void execute() override {
+    seen = trace::current();
+    logger().info("working");
+  }
+  std::string seen;
+};
+
+TEST_F(FargateEnvTest, TheTaskRunsAndLogsUnderTheTraceOfItsEnvironment) {
+  ::unsetenv("_X_AMZN_TRACE_ID");
+  std::vector<Json> lines;
+  log::set_sink(
+      [](std::string_view line, void* user) {
+        static_cast<std::vector<Json>*>(user)->push_back(Json::parse(line));
+      },
+      &lines);
+  TraceRecordingTask task(EnvMap{{"SESSION", "{}"}, {"_X_AMZN_TRACE_ID", kTrace}});
+  EXPECT_EQ(task.run("TraceRecordingTask"), 0);
+  EXPECT_EQ(task.seen, kTrace);
+  EXPECT_EQ(trace::current(), "");  // put back when run() returns
+  // A malformed value is ignored, and quoted in no line.
+  TraceRecordingTask hostile(EnvMap{{"SESSION", "{}"}, {"_X_AMZN_TRACE_ID", "Root=1-x\nEVIL"}});
+  EXPECT_EQ(hostile.run("TraceRecordingTask"), 0);
+  EXPECT_EQ(hostile.seen, "");
+  // Failing for want of a session, the task still logs under its trace.
+  TraceRecordingTask without_session(EnvMap{{"_X_AMZN_TRACE_ID", kTrace}});
+  EXPECT_EQ(without_session.run("TraceRecordingTask"), 1);
+  log::set_sink(nullptr, nullptr);
+  std::vector<std::string> traced;
+  for (const auto& line : lines) {
+    EXPECT_EQ(line.dump().find("EVIL"), std::string::npos);
+    if (line.value("traceId", "") == kTrace) traced.push_back(line["message"]);
+  }
+  ASSERT_GE(traced.size(), 4U);
+  EXPECT_EQ(traced[0], "Task started");
+  EXPECT_EQ(traced[1], "working");
+  EXPECT_EQ(traced[2], "Task finished");
+  EXPECT_NE(traced.back().find("Task failed"), std::string::npos);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <aws_helper/http.hpp>
 #include <aws_helper/session.hpp>
 #include <aws_helper/sns.hpp>
+#include <aws_helper/trace.hpp>
 
 namespace aws_helper {
 namespace {
@@ -74,6 +75,54 @@ TEST(SnsMessageTest, TheSessionTravelsAsBase64WithoutTouchingTheCallersMessage) 
   EXPECT_EQ(own["MessageAttributes.entry.1.Value.StringValue"], "mine");
 }
 
+// The attributes of one message's parameters, by name: {data type, value}.
+std::map<std::string, std::pair<std::string, std::string>> attributes_of(
+    const Params& params, const std::string& prefix) {
+  auto p = as_map(params);
+  std::map<std::string, std::pair<std::string, std::string>> out;
+  for (int n = 1; p.count(prefix + "MessageAttributes.entry." + std::to_string(n) + ".Name") != 0U;
+       ++n) {
+    auto base = prefix + "MessageAttributes.entry." + std::to_string(n) + ".";
+    out[p[base + "Name"]] = {p[base + "Value.DataType"], p[base + "Value.StringValue"]};
+  }
+  return out;
+}
+
+constexpr const char* kTrace =
+    "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;"
+    "Sampled=1";
+
+TEST(SnsMessageTest, TheCurrentTraceTravelsAsAnAttributeWhileThereIsRoom) {
+  EXPECT_EQ(attributes_of(SNSPublisher::message_parameters({{"content", 1}}, ""), "").size(), 0U);
+  trace::Scope trace_scope{kTrace};
+  SessionScope session{Session{"ohio", std::nullopt}};
+  auto attributes = attributes_of(
+      SNSPublisher::message_parameters({{"content", 1}, {"attributes", {{"kind", "k"}}}}, "P."),
+      "P.");
+  EXPECT_EQ(attributes["X-Amzn-Trace-Id"], (std::pair<std::string, std::string>{"String", kTrace}));
+  EXPECT_EQ(attributes.size(), 3U);  // kind, session, the trace
+  // The caller's own is kept.
+  attributes =
+      attributes_of(SNSPublisher::message_parameters(
+                        {{"content", 1}, {"attributes", {{"X-Amzn-Trace-Id", "mine"}}}}, ""),
+                    "");
+  EXPECT_EQ(attributes["X-Amzn-Trace-Id"].second, "mine");
+  // Nine of the caller's and the session make ten: no room left, the caller's come first.
+  Json nine = Json::object();
+  for (int i = 0; i < 9; ++i) nine["a" + std::to_string(i)] = i;
+  nine["skipped"] = nullptr;  // not sent, not counted
+  attributes = attributes_of(
+      SNSPublisher::message_parameters({{"content", 1}, {"attributes", nine}}, ""), "");
+  EXPECT_EQ(attributes.size(), 10U);
+  EXPECT_EQ(attributes.count("X-Amzn-Trace-Id"), 0U);
+  EXPECT_EQ(attributes.count("session"), 1U);
+  nine.erase("a8");
+  attributes = attributes_of(
+      SNSPublisher::message_parameters({{"content", 1}, {"attributes", nine}}, ""), "");
+  EXPECT_EQ(attributes.size(), 10U);
+  EXPECT_EQ(attributes.count("X-Amzn-Trace-Id"), 1U);
+}
+
 TEST(SnsMessageTest, FifoIdsAndRefusals) {
   auto p = as_map(SNSPublisher::message_parameters(
       {{"content", "x"}, {"message_group_id", "g1"}, {"message_deduplication_id", "d1"}}, ""));
@@ -102,7 +151,7 @@ class FakeSns {
     server_.set_keep_alive_max_count(1);
     server_.set_payload_max_length(std::size_t{4} * 1024 * 1024);
     // A content reader: httplib refuses url-encoded bodies over 8 KB in ordinary handlers.
-    server_.Post("/", [this](const httplib::Request&, httplib::Response& res,
+    server_.Post("/", [this](const httplib::Request& req, httplib::Response& res,
                              const httplib::ContentReader& read) {
       std::string body;
       read([&body](const char* data, std::size_t size) {
@@ -113,6 +162,8 @@ class FakeSns {
       std::lock_guard lock(mutex_);
       std::string action = params.get("Action").value_or("");
       actions_.push_back(action);
+      trace_headers_.push_back(req.get_header_value("X-Amzn-Trace-Id"));
+      publish_params_.push_back(params);
       if (action == "Publish") {
         res.set_content(
             "<PublishResponse><PublishResult><MessageId>single-1</MessageId>"
@@ -159,12 +210,22 @@ class FakeSns {
     std::lock_guard lock(mutex_);
     return batch_sizes_;
   }
+  std::vector<std::string> trace_headers() {
+    std::lock_guard lock(mutex_);
+    return trace_headers_;
+  }
+  std::vector<QueryParameters> calls() {
+    std::lock_guard lock(mutex_);
+    return publish_params_;
+  }
 
  private:
   httplib::Server server_;
   std::mutex mutex_;
   std::vector<std::string> actions_;
   std::vector<int> batch_sizes_;
+  std::vector<std::string> trace_headers_;
+  std::vector<QueryParameters> publish_params_;
   int port_ = 0;
   std::thread thread_;
 };
@@ -214,6 +275,27 @@ TEST_F(SnsBatchTest, SinglePublishReturnsTheMessageId) {
   EXPECT_EQ(topic.publish(Json{{"content", {{"n", 1}}}}).message_id, "single-1");
   EXPECT_TRUE(topic.publish(std::vector<Json>{}).entries.empty());
   EXPECT_TRUE(sns_.batch_sizes().empty());
+}
+
+TEST_F(SnsBatchTest, PublishCallsCarryTheTraceAsHeaderAndAttribute) {
+  SNSPublisher topic("arn:aws:sns:us-east-2:123456789012:orders");
+  static_cast<void>(topic.publish(Json{{"content", 1}}));
+  {
+    trace::Scope trace_scope{kTrace};
+    static_cast<void>(topic.publish(Json{{"content", 2}}));
+    static_cast<void>(topic.publish(std::vector<Json>{{{"content", 3}}, {{"content", 4}}}));
+  }
+  EXPECT_EQ(sns_.trace_headers(), (std::vector<std::string>{"", kTrace, kTrace}));
+  auto calls = sns_.calls();
+  ASSERT_EQ(calls.size(), 3U);
+  EXPECT_FALSE(calls[0].contains("MessageAttributes.entry.1.Name"));
+  EXPECT_EQ(calls[1].get("MessageAttributes.entry.1.Name"), "X-Amzn-Trace-Id");
+  EXPECT_EQ(calls[1].get("MessageAttributes.entry.1.Value.StringValue"), kTrace);
+  for (const char* entry : {"1", "2"}) {
+    auto prefix = std::string("PublishBatchRequestEntries.member.") + entry + ".";
+    EXPECT_EQ(calls[2].get(prefix + "MessageAttributes.entry.1.Name"), "X-Amzn-Trace-Id");
+    EXPECT_EQ(calls[2].get(prefix + "MessageAttributes.entry.1.Value.StringValue"), kTrace);
+  }
 }
 
 }  // namespace

@@ -1,7 +1,9 @@
 // sqs:orders — a batch-mode consumer: the records of one state arrive together, are checked,
 // and the valid ones are written in one bulk_write to the state's orders collection. Invalid
 // orders are reported with add_message_failed; SQS retries only those. SQS delivers at least
-// once, so each order is an upsert keyed by order_id: a redelivered message changes nothing.
+// once: the consumer is idempotent by message id (docs/idempotency.md), so a redelivered
+// message is not processed again and counts as successful; each order is also an upsert keyed
+// by order_id, so the same order sent twice in two messages is stored once.
 #include "repositories/orders.hpp"
 
 #include <aws_helper/sqs.hpp>
@@ -10,6 +12,11 @@ class OrdersConsumer : public aws_helper::SQSConsumer {
  public:
   [[nodiscard]] aws_helper::ProcessingMode processing_mode() const override {
     return aws_helper::ProcessingMode::batch;
+  }
+
+  // Keyed by the SQS message id (the default), for an hour.
+  [[nodiscard]] std::optional<aws_helper::IdempotencyConfig> idempotency() const override {
+    return aws_helper::IdempotencyConfig{};
   }
 
   void process_batch(std::span<const aws_helper::Json> records) override {

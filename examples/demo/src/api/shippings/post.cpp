@@ -1,7 +1,9 @@
 // POST /shippings — the seed README's ShippingPostAPI: stores the shipping, then asks
 // lambda:generate-route for its route asynchronously (LambdaInvoker::invoke_async; the function
 // is GENERATE_ROUTE_FUNCTION, default "generate-route"). The request's `constitution-state`
-// header is the session's state, and the invoker passes the session on to the Lambda.
+// header is the session's state, and the invoker passes the session on to the Lambda. A client
+// that sends an Idempotency-Key header may retry safely: the repeat gets the first reply (the
+// same shipping_id, `Idempotent-Replayed: true`) and creates nothing (docs/idempotency.md).
 #include <aws_helper/api.hpp>
 #include <aws_helper/document.hpp>
 #include <aws_helper/env.hpp>
@@ -19,6 +21,11 @@ class ShippingsPostAPI : public aws_helper::API {
   }
   [[nodiscard]] std::optional<aws_helper::AuthMode> authorization() const override {
     return aws_helper::AuthMode::state;
+  }
+  [[nodiscard]] std::optional<aws_helper::IdempotencyConfig> idempotency() const override {
+    aws_helper::IdempotencyConfig config;
+    config.expires_after = std::chrono::hours(24);
+    return config;
   }
   const aws_helper::Schema* schema() const override {
     return &aws_helper::schema_of<ShippingSchema>();
