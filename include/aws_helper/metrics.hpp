@@ -21,6 +21,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -147,7 +148,7 @@ inline constexpr std::size_t kMaxMetricsPerLine = 100;
 inline constexpr std::size_t kMaxValuesPerMetric = 100;
 // A line's metrics stay within this many bytes (a CloudWatch Logs event is at most 256 KB in
 // the specification), counting each value at its longest; more go to the next line.
-inline constexpr std::size_t kMaxLineBytes = 200 * 1024;
+inline constexpr std::size_t kMaxLineBytes = std::size_t{200} * 1024;
 // CloudWatch's limit of dimensions in a dimension set, of which the framework's are 3.
 inline constexpr std::size_t kMaxDimensions = 30;
 inline constexpr std::size_t kMaxCustomDimensions = kMaxDimensions - 3;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <aws_helper/api.hpp>
 #include <aws_helper/base64.hpp>
@@ -24,7 +25,8 @@
 namespace aws_helper {
 namespace {
 
-constexpr const char* kDatabase = "idempotency_test";
+// ctest runs each test case as its own process, two at a time: each has a database of its own.
+const std::string kDatabase = "idempotency_test_" + std::to_string(::getpid());
 
 // A clock the tests move; the store compares expiries with it.
 std::atomic<std::int64_t> clock_offset_s{0};
@@ -54,7 +56,10 @@ class IdempotencyTest : public ::testing::Test {
     clock_offset_s = 0;
     StateValidator::set_lookup([](const std::string& state) { return state == "ohio"; });
   }
-  void TearDown() override { StateValidator::set_lookup(nullptr); }
+  void TearDown() override {
+    StateValidator::set_lookup(nullptr);
+    static_cast<void>(testing::ferretdb()[kDatabase].run_command({{"dropDatabase", 1}}));
+  }
 };
 
 // ---- Lambda ---------------------------------------------------------------------------------

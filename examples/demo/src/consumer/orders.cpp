@@ -27,6 +27,7 @@ class OrdersConsumer : public aws_helper::SQSConsumer {
       if (!order.is_object() || !order.contains("order_id") || !order["amount"].is_number() ||
           order["amount"].get<double>() <= 0) {
         add_message_failed(id, "an order needs order_id and a positive amount");
+        metrics().count("OrdersRejected");
         continue;
       }
       order["message_id"] = id;
@@ -35,5 +36,7 @@ class OrdersConsumer : public aws_helper::SQSConsumer {
     }
     // The session's state picks the database: connecticut.orders, ohio.orders, ...
     if (!upserts.empty()) static_cast<void>(OrdersRepository().collection().bulk_write(upserts));
+    // Per state: the metrics of each state's group go on a line with its `state` dimension.
+    metrics().count("OrdersAccepted", static_cast<double>(upserts.size()));
   }
 };

@@ -15,6 +15,7 @@ class TitleIndexedConsumer : public aws_helper::SQSConsumer {
            {"indexed_title", message.at("title")},
            {"indexed_at", aws_helper::date(std::chrono::system_clock::now())}}}});
     if (updated.matched_count == 0) throw aws_helper::NotFoundError("No constitution " + id);
+    metrics().count("TitlesIndexed");
     logger().info("Indexed '{}' for state {}", message.at("title").get<std::string>(),
                   session().state().value_or("(none)"));
   }

@@ -20,6 +20,7 @@ class ConstitutionsPostAPI : public aws_helper::API {
     auto inserted = db()["constitution_db"]["constitutions"].insert_one(data());
     auto id = inserted.inserted_id.at("$oid").get<std::string>();
     auto published = topic.publish(TitleIndexedTopic::build_message(id, input.name));
+    metrics().count("ConstitutionsPublished");
     set_code(201).set_body({{"constitution_id", id}, {"message_id", published.message_id}});
   }
 };

@@ -53,6 +53,8 @@ class ShippingsPostAPI : public aws_helper::API {
       logger().error("Route generation for {} was not requested: {}", shipping_id, error.what());
       requested = false;
     }
+    metrics().count("ShippingsCreated");
+    if (!requested) metrics().count("RouteRequestsFailed");
     set_code(201).set_body({{"shipping_id", shipping_id},
                             {"status", "pending"},
                             {"route_requested", requested},

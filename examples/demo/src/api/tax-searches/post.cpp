@@ -1,6 +1,8 @@
 // POST /tax-searches {"towns": ["Norwalk", "Stamford"]} — launches one search-tax-by-town
 // Fargate task per town (FargateExecutor: ECS_CLUSTER, ECS_SUBNETS, ECS_SECURITY_GROUPS) and
 // answers 202 with each task's ARN (null for a launch that failed).
+#include <algorithm>
+
 #include <aws_helper/api.hpp>
 #include <aws_helper/fargate.hpp>
 
@@ -29,6 +31,10 @@ class TaxSearchesPostAPI : public aws_helper::API {
       tasks.push_back({{"town", request.towns[i]},
                        {"task_arn", arns[i] ? aws_helper::Json(*arns[i]) : aws_helper::Json()}});
     }
+    metrics().count(
+        "TaxSearchTasksLaunched",
+        static_cast<double>(std::count_if(arns.begin(), arns.end(),
+                                          [](const auto& arn) { return arn.has_value(); })));
     set_code(202).set_body({{"tasks", tasks}});
   }
 };

@@ -34,6 +34,7 @@ class GenerateRouteLambda : public aws_helper::Lambda {
          {"status", "pending"}});  // created_at/by, updated_at/by and lifecycle_status: stamped
     shippings_.collection().update_one({{"_id", id}}, {{"$set", {{"status", "scheduled"}}}});
     logger().info("Route created: {}", inserted.inserted_id["$oid"].get<std::string>());
+    metrics().count("RoutesGenerated");  // an EMF line per invocation (docs/metrics.md)
     return {{"route_id", inserted.inserted_id}, {"shipping_id", shipping_id}};
   }
 

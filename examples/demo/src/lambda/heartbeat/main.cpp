@@ -9,6 +9,7 @@ class HeartbeatLambda : public aws_helper::Lambda {
 
   aws_helper::Json process() override {
     const auto& event = data();  // no "data" key in AWS's events: the whole event
+    metrics().count("Heartbeats");
     if (event.value("detail-type", "") == "Scheduled Event") {
       auto resources = event.value("resources", aws_helper::Json::array());
       return {{"trigger", "schedule"},

@@ -30,7 +30,9 @@ class LandRecordsLambda : public aws_helper::Lambda {
     auto known_town = town.empty() ? std::nullopt : TownsRepository().find_by_name(town);
     std::vector<aws_helper::Json> records = data()["records"];
     for (auto& record : records) record["town"] = town;
-    auto inserted = LandRecordsRepository().upsert(records);
+    auto inserted =
+        metrics().time("UpsertTime", [&] { return LandRecordsRepository().upsert(records); });
+    metrics().count("LandRecordsReceived", static_cast<double>(records.size()));
     aws_helper::Json reply = {{"state", *session().state()},
                               {"upserted", inserted},
                               {"received", records.size()},

@@ -21,6 +21,7 @@ class SearchTaxByTownTask : public aws_helper::FargateTask {
                 session().state() ? aws_helper::Json(*session().state()) : aws_helper::Json()},
                {"searched_at", aws_helper::date(std::chrono::system_clock::now())}});
           run.count("searches");
+          metrics().count("TaxSearches");  // written when the task ends
         },
         {.process_code = "search-tax-by-town", .scope = town});
   }
