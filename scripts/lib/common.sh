@@ -39,6 +39,12 @@ DEBIAN_PACKAGES=(
 # the mongoc-stat tool; this turns them off quietly. (The Lambda build has no such counters.)
 export MONGOC_DISABLE_SHM=1
 
+# ccache across clones: CI builds a fresh clone in another folder on the same machine. Paths
+# under the checkout are hashed relative to it, and the build folder is not hashed (the debug
+# info keeps the first build's folder), so a clone of the same commit compiles from the cache.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$ROOT}"
+export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
+
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
