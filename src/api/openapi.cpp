@@ -65,7 +65,7 @@ struct ErrorReply {
   std::string_view description;
 };
 
-constexpr std::array<ErrorReply, 10> kErrors{{
+constexpr std::array<ErrorReply, 11> kErrors{{
     {400, "BadRequest",
      "The request is malformed or invalid: a body that is not JSON, a missing state header, a "
      "value the schema refuses (`details` lists every failing field) or one validate() refuses"},
@@ -73,8 +73,12 @@ constexpr std::array<ErrorReply, 10> kErrors{{
     {403, "Forbidden", "The caller lacks the permission this endpoint needs"},
     {404, "NotFound", "No such resource (or no route for this path)"},
     {405, "MethodNotAllowed", "The path exists with other methods; the `Allow` header lists them"},
-    {409, "Conflict", "The write conflicts with what is stored (a duplicate key)"},
+    {409, "Conflict",
+     "The write conflicts with what is stored (a duplicate key), or a request with the same "
+     "`Idempotency-Key` is still in progress"},
     {413, "PayloadTooLarge", "The body, or a count of headers or parameters, is over its limit"},
+    {422, "UnprocessableContent",
+     "This `Idempotency-Key` was already used with a different request body"},
     {500, "InternalServerError", "The handler failed; the log has the cause under `request_id`"},
     {502, "BadGateway", "A service this one called answered with an error"},
     {503, "ServiceUnavailable", "The database or another peer is unreachable; retry later"},
@@ -188,6 +192,7 @@ struct Operation {
   AuthMode mode = AuthMode::none;
   bool state = false;
   std::string unreadable{};  // why the API could not be made to read its hooks
+  std::optional<IdempotencyConfig> idempotency{};
 };
 
 void add_responses(Json& operation, const Operation& op, SchemaRegistry& schemas) {
@@ -208,8 +213,9 @@ void add_responses(Json& operation, const Operation& op, SchemaRegistry& schemas
   if (requires_user(op.mode)) errors.push_back(401);
   if (op.mode == AuthMode::permission) errors.push_back(403);
   errors.push_back(404);
-  if (!read) errors.push_back(409);
+  if (!read || op.idempotency) errors.push_back(409);
   errors.push_back(413);
+  if (op.idempotency) errors.push_back(422);
   errors.insert(errors.end(), {500, 503});
   for (int status : errors)
     responses[std::to_string(status)] = ref("responses", error_name(status));
@@ -223,6 +229,16 @@ Json parameters_of(const Operation& op, const Json& input) {
         {{"name", name}, {"in", "path"}, {"required", true}, {"schema", {{"type", "string"}}}});
   }
   if (op.state) parameters.push_back(ref("parameters", "State"));
+  if (op.idempotency && op.idempotency->key.empty()) {
+    parameters.push_back(
+        {{"name", "Idempotency-Key"},
+         {"in", "header"},
+         {"required", op.idempotency->raise_on_missing_key},
+         {"description",
+          "A key of the client's choosing: a retry with the same key and body gets the first "
+          "reply (marked `Idempotent-Replayed: true`) instead of running again"},
+         {"schema", {{"type", "string"}, {"maxLength", 255}}}});
+  }
   if (op.route.method == "GET") {
     for (auto& parameter : query_parameters(input)) parameters.push_back(std::move(parameter));
   }
@@ -340,6 +356,7 @@ Json openapi_document(std::span<const ApiEntry> apis, const OpenApiOptions& opti
       op.schema = api->schema();
       op.doc = api->doc();
       own = api->authorization();
+      op.idempotency = api->idempotency();
     } catch (const std::exception& error) {
       op.unreadable = excerpt(error.what(), 200);
     }

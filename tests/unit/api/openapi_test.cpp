@@ -53,6 +53,9 @@ class ItemsPostAPI : public API {
             .success_code = 201,
             .response = &schema_of<Item>()};
   }
+  [[nodiscard]] std::optional<IdempotencyConfig> idempotency() const override {
+    return IdempotencyConfig{};
+  }
   void process() override {}
 };
 
@@ -151,6 +154,11 @@ TEST(OpenApiTest, AGetSchemaIsQueryParametersAndOthersABody) {
   EXPECT_EQ(post["responses"]["201"]["content"]["application/json"]["schema"]["$ref"],
             "#/components/schemas/Item");
   EXPECT_EQ(post["responses"]["409"]["$ref"], "#/components/responses/Conflict");
+  // Idempotent by Idempotency-Key: the header, and the 422 of a key reused with another body.
+  EXPECT_EQ(parameter(post, "Idempotency-Key")["in"], "header");
+  EXPECT_EQ(parameter(post, "Idempotency-Key")["required"], false);
+  EXPECT_EQ(post["responses"]["422"]["$ref"], "#/components/responses/UnprocessableContent");
+  EXPECT_FALSE(doc["paths"]["/items"]["get"]["responses"].contains("422"));
 
   const Json& get = doc["paths"]["/items/{id}"]["get"];
   EXPECT_EQ(get["summary"], "Items Get");
