@@ -17,16 +17,7 @@ namespace {
 
 constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
 
-std::string hex(const unsigned char* data, std::size_t size) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (std::size_t i = 0; i < size; ++i) {
-    out.push_back(digits[data[i] >> 4U]);
-    out.push_back(digits[data[i] & 0x0FU]);
-  }
-  return out;
-}
+using detail::hex;
 
 // SHA-256 through a digest fetched once and a context kept per thread: OpenSSL 3's one-shot
 // SHA256() and HMAC() look the algorithm up in the provider on every call, which was most of

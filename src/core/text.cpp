@@ -10,6 +10,17 @@
 #include <cxxabi.h>
 
 namespace aws_helper::detail {
+
+std::string hex(const unsigned char* data, std::size_t size) {
+  static constexpr std::string_view kDigits = "0123456789abcdef";
+  std::string out;
+  out.reserve(size * 2);
+  for (std::size_t i = 0; i < size; ++i) {
+    out.push_back(kDigits[data[i] >> 4U]);
+    out.push_back(kDigits[data[i] & 0x0FU]);
+  }
+  return out;
+}
 namespace {
 
 constexpr char ascii_lower(char c) noexcept {

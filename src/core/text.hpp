@@ -13,6 +13,8 @@
 
 namespace aws_helper::detail {
 
+// Lower-case hexadecimal of the bytes (digests, random tokens).
+[[nodiscard]] std::string hex(const unsigned char* data, std::size_t size);
 [[nodiscard]] std::string lower(std::string_view text);
 [[nodiscard]] std::string upper(std::string_view text);
 

@@ -14,6 +14,8 @@
 #include <aws_helper/log.hpp>
 #include <aws_helper/session.hpp>
 
+#include "core/text.hpp"
+
 namespace aws_helper::idempotency {
 namespace {
 
@@ -28,16 +30,7 @@ const Logger& logger() {
   return instance;
 }
 
-std::string hex(const unsigned char* bytes, std::size_t size) {
-  static constexpr std::string_view kDigits = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (std::size_t i = 0; i < size; ++i) {
-    out.push_back(kDigits[bytes[i] >> 4U]);
-    out.push_back(kDigits[bytes[i] & 0x0FU]);
-  }
-  return out;
-}
+using detail::hex;
 
 std::string sha256_hex(std::string_view text) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
